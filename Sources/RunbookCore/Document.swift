@@ -1,0 +1,90 @@
+import Foundation
+
+/// A heading of a document: what the table of contents lists and what `#anchor` links target.
+public struct Heading: Sendable, Equatable {
+    public var level: Int
+    public var text: String
+    public var id: String
+    /// File line (front matter included).
+    public var line: Int
+}
+
+/// One Markdown file of the source folder, parsed: front matter, body tree, headings.
+public struct Document: Sendable {
+    /// Path relative to the source folder, with `/` separators: `api/db-locked.md`.
+    public let path: String
+    public let kind: DocumentKind
+    /// The application (service) this document belongs to, if any.
+    public let app: String?
+    /// `runbooks/<app>/index.md`: the description of the application itself.
+    public let isAppIndex: Bool
+    /// `runbooks/index.md`: an introduction shown on the home page.
+    public let isHomeIndex: Bool
+    public let meta: FrontMatter
+    public let body: MarkdownNode
+    /// Add to a body line number to get the file line number.
+    public let bodyLineOffset: Int
+    public let headings: [Heading]
+
+    public var title: String { meta.title }
+
+    /// The generated page, relative to the site root: `api/db-locked.html`.
+    public var outputPath: String {
+        if isHomeIndex { return "index.html" }
+        return String(path.dropLast(Document.markdownExtension.count)) + ".html"
+    }
+
+    static let markdownExtension = ".md"
+
+    /// Folder names at the top of the source folder that never name an application.
+    static let reservedTopFolders: Set<String> = ["checklists", "postmortems", "tags", "assets", "symptoms", "drills", "templates"]
+
+    init(path: String, meta: FrontMatter, body: MarkdownNode, bodyLineOffset: Int, sink: inout DiagnosticSink) {
+        self.path = path
+        self.meta = meta
+        self.body = body
+        self.bodyLineOffset = bodyLineOffset
+        let parts = path.split(separator: "/").map(String.init)
+        let folders = parts.dropLast()
+        let fileName = parts.last ?? path
+
+        if let declared = meta.kind {
+            if let kind = DocumentKind(rawValue: declared) {
+                self.kind = kind
+            } else {
+                sink.error("unknown kind '\(declared)'; expected one of \(DocumentKind.allCases.map(\.rawValue).joined(separator: ", "))",
+                           line: meta.keyLines["kind"] ?? 1)
+                self.kind = .runbook
+            }
+        } else {
+            self.kind = folders.compactMap { DocumentKind.folderKinds[$0] }.first ?? .runbook
+        }
+
+        let folderApp = folders.first.flatMap { Document.reservedTopFolders.contains($0) ? nil : $0 }
+        if let declared = meta.app?.trimmingCharacters(in: .whitespaces), !declared.isEmpty {
+            self.app = declared
+        } else {
+            self.app = folderApp
+        }
+        self.isAppIndex = folders.count == 1 && folderApp != nil && fileName == "index.md"
+        self.isHomeIndex = folders.isEmpty && fileName == "index.md"
+
+        var slugger = Slugger()
+        var headings: [Heading] = []
+        for node in body.children {
+            guard case .heading(let level) = node.kind else { continue }
+            let text = node.plainText.trimmingCharacters(in: .whitespaces)
+            headings.append(Heading(level: level, text: text, id: slugger.unique(text), line: node.line + bodyLineOffset))
+        }
+        self.headings = headings
+    }
+}
+
+extension Document {
+    /// Whether the first block of the body is an H1 that repeats the title (the page shows the
+    /// title already, so that heading is not rendered twice).
+    var bodyRepeatsTitle: Bool {
+        guard let first = body.children.first, case .heading(level: 1) = first.kind else { return false }
+        return first.plainText.trimmingCharacters(in: .whitespaces).lowercased() == title.lowercased()
+    }
+}

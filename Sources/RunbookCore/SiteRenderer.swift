@@ -1,0 +1,290 @@
+import Foundation
+
+/// One page of the site to generate.
+enum PageJob: Sendable {
+    case home
+    case document(Int)
+    case app(Int)
+    case checklists
+    case postmortems
+    case tags
+    case tag(Int)
+}
+
+/// Renders the model into HTML pages through the templates. Pure: it reads the catalog and
+/// returns strings; writing and checking the files is the builder's job.
+struct SiteRenderer: Sendable {
+    let catalog: Catalog
+    let resolver: LinkResolver
+    let templates: TemplateSet
+    let build: BuildInfo
+
+    /// Every page of the site. Application and home overviews (`index.md`) render inside
+    /// their application's page and the home page, not as pages of their own.
+    var jobs: [PageJob] {
+        var jobs: [PageJob] = [.home, .checklists, .postmortems, .tags]
+        let embedded = Set(catalog.apps.compactMap(\.indexDocument))
+        for index in catalog.documents.indices
+        where !embedded.contains(index) && !catalog.documents[index].isHomeIndex {
+            jobs.append(.document(index))
+        }
+        jobs += catalog.apps.indices.map(PageJob.app)
+        jobs += catalog.tags.indices.map(PageJob.tag)
+        return jobs
+    }
+
+    func path(of job: PageJob) -> String {
+        switch job {
+        case .home: return "index.html"
+        case .document(let index): return catalog.documents[index].outputPath
+        case .app(let index): return catalog.apps[index].outputPath
+        case .checklists: return Catalog.checklistsPage
+        case .postmortems: return Catalog.postmortemsPage
+        case .tags: return Catalog.tagsPage
+        case .tag(let index): return Catalog.tagPage(catalog.tags[index].tag)
+        }
+    }
+
+    func render(_ job: PageJob) -> String {
+        let page = path(of: job)
+        var context = baseContext(page: page)
+        let template: PageTemplate
+        switch job {
+        case .home:
+            template = .home
+            context.merge(homeContext(page: page)) { $1 }
+            context["navHome"] = true
+        case .document(let index):
+            template = .document
+            context.merge(documentContext(index, page: page)) { $1 }
+            let kind = catalog.documents[index].kind
+            context["navChecklists"] = kind == .checklist
+            context["navPostmortems"] = kind == .postmortem
+        case .app(let index):
+            template = .app
+            context.merge(appContext(index, page: page)) { $1 }
+        case .checklists:
+            template = .list
+            context["pageTitle"] = "Checklists"
+            context["heading"] = "Checklists"
+            context["kindLabel"] = "Index"
+            context["description"] = "Work through them top to bottom; print one for a drill."
+            context["items"] = catalog.checklists.map { item($0) }
+            context["navChecklists"] = true
+        case .postmortems:
+            template = .postmortems
+            context["pageTitle"] = "Postmortems"
+            context["items"] = catalog.postmortems.map { item($0) }
+            context["navPostmortems"] = true
+        case .tags:
+            template = .tags
+            context["pageTitle"] = "Tags"
+            context["tags"] = catalog.tags.map { tag in
+                ["name": tag.tag, "url": encoded(Catalog.tagPage(tag.tag)), "count": tag.documents.count] as [String: Any]
+            }
+            context["navTags"] = true
+        case .tag(let index):
+            template = .list
+            let tag = catalog.tags[index]
+            context["pageTitle"] = "Tag: \(tag.tag)"
+            context["heading"] = tag.tag
+            context["kindLabel"] = "Tag"
+            context["parent"] = ["title": "Tags", "url": Catalog.tagsPage]
+            context["items"] = tag.documents.sorted { sortKey($0) < sortKey($1) }.map { item($0) }
+            context["navTags"] = true
+        }
+        context["content"] = templates.render(template, context)
+        return templates.render(.layout, context)
+    }
+
+    // MARK: - Contexts
+
+    private func baseContext(page: String) -> [String: Any] {
+        var context: [String: Any] = [
+            "root": SitePath.rootPrefix(of: page),
+            "siteTitle": catalog.config.title,
+            "build": build.context,
+            "bodyClass": "",
+        ]
+        if let organisation = catalog.config.organisation { context["organisation"] = organisation }
+        return context
+    }
+
+    private func encoded(_ path: String) -> String {
+        path.split(separator: "/").map { SitePath.encode(String($0)) }.joined(separator: "/")
+    }
+
+    private func sortKey(_ index: Int) -> String {
+        let document = catalog.documents[index]
+        return "\(document.kind.rawValue)\u{0}\(document.title.lowercased())\u{0}\(document.path)"
+    }
+
+    private func appTitle(_ id: String?) -> String? {
+        guard let id else { return nil }
+        return catalog.apps.first { $0.id == id }?.title ?? id
+    }
+
+    private func appLink(_ id: String) -> [String: Any] {
+        let app = catalog.apps.first { $0.id == id }
+        return ["title": app?.title ?? id, "url": encoded(app?.outputPath ?? "index.html")]
+    }
+
+    /// A document as a row of a list.
+    private func item(_ index: Int) -> [String: Any] {
+        let document = catalog.documents[index]
+        var item: [String: Any] = [
+            "title": document.title,
+            "url": encoded(document.isAppIndex ? (catalog.apps.first { $0.indexDocument == index }?.outputPath ?? document.outputPath) : document.outputPath),
+            "kind": document.kind.rawValue,
+            "kindLabel": document.isAppIndex ? "Application" : document.kind.label,
+            "alerts": document.meta.alerts.map(\.value),
+            "overdue": catalog.review[index].isOverdue,
+        ]
+        if let title = appTitle(document.app) { item["appTitle"] = title }
+        if let severity = document.meta.severity { item["severity"] = severity }
+        if let last = document.meta.lastReviewed, document.kind != .postmortem { item["lastReviewed"] = last.description }
+        if let date = document.meta.date { item["date"] = date.description }
+        if let duration = document.meta.duration { item["duration"] = duration }
+        if let impact = document.meta.impact { item["impact"] = impact }
+        let apps = document.meta.apps.isEmpty ? (document.app.map { [$0] } ?? []) : document.meta.apps
+        item["apps"] = apps.map(appLink)
+        if case .overdue(let due, let daysLate) = catalog.review[index] {
+            item["due"] = due.description
+            item["daysLate"] = daysLate
+        }
+        return item
+    }
+
+    private func body(_ index: Int) -> String {
+        let document = catalog.documents[index]
+        var renderer = HTMLRenderer(
+            headingIDs: document.headings.map(\.id),
+            skipFirstBlock: document.bodyRepeatsTitle,
+            rewrite: { destination, _, _ in
+                switch resolver.resolve(destination, from: index) {
+                case .success(let target): return resolver.href(for: target, original: destination, from: index)
+                case .failure: return destination  // Reported by the model stage; keep what was written.
+                }
+            },
+            onRawHTML: { _ in })
+        return renderer.render(document.body)
+    }
+
+    private func homeContext(page: String) -> [String: Any] {
+        let documents = catalog.documents
+        var context: [String: Any] = ["pageTitle": "Home"]
+        if let intro = documents.indices.first(where: { documents[$0].isHomeIndex }) {
+            context["intro"] = body(intro)
+        }
+        context["apps"] = catalog.apps.map { app -> [String: Any] in
+            let members = app.documents
+            var card: [String: Any] = [
+                "title": app.title, "url": encoded(app.outputPath), "owners": app.owners,
+                "runbookCount": members.filter { documents[$0].kind == .runbook }.count,
+                "checklistCount": members.filter { documents[$0].kind == .checklist }.count,
+                "postmortemCount": catalog.postmortems.filter { postmortemMentions($0, app: app.id) }.count,
+                "overdueCount": members.filter { catalog.review[$0].isOverdue }.count,
+            ]
+            for (count, flag) in [("checklistCount", "hasChecklists"), ("postmortemCount", "hasPostmortems"), ("overdueCount", "hasOverdue")] {
+                card[flag] = (card[count] as? Int ?? 0) > 0
+            }
+            if let indexDocument = app.indexDocument, let summary = summary(of: indexDocument) { card["summary"] = summary }
+            return card
+        }
+        context["checklists"] = catalog.checklists.map { item($0) }
+        let recentPostmortemCount = 5
+        context["recentPostmortems"] = catalog.postmortems.prefix(recentPostmortemCount).map { item($0) }
+        context["appCount"] = catalog.apps.count
+        context["runbookCount"] = documents.indices.filter { documents[$0].kind == .runbook && !documents[$0].isAppIndex && !documents[$0].isHomeIndex }.count
+        context["checklistCount"] = catalog.checklists.count
+        context["postmortemCount"] = catalog.postmortems.count
+        context["overdueCount"] = catalog.overdueCount
+        context["hasOverdue"] = catalog.overdueCount > 0
+        context["overdue"] = documents.indices.filter { catalog.review[$0].isOverdue }
+            .sorted { (catalog.documents[$0].meta.lastReviewed ?? catalog.today) < (catalog.documents[$1].meta.lastReviewed ?? catalog.today) }
+            .map { item($0) }
+        if let firstResponse = catalog.checklists.first(where: { catalog.documents[$0].path.hasSuffix("first-response.md") }) ?? catalog.checklists.first {
+            context["firstResponseURL"] = encoded(catalog.documents[firstResponse].outputPath)
+        } else {
+            context["firstResponseURL"] = Catalog.checklistsPage
+        }
+        return context
+    }
+
+    private func postmortemMentions(_ index: Int, app: String) -> Bool {
+        let document = catalog.documents[index]
+        return document.app == app || document.meta.apps.contains(app)
+    }
+
+    /// The first paragraph of a document, as plain text, for cards.
+    private func summary(of index: Int) -> String? {
+        let maximumLength = 220
+        guard let paragraph = catalog.documents[index].body.children.first(where: { $0.kind == .paragraph }) else { return nil }
+        let text = paragraph.plainText
+        return text.count > maximumLength ? String(text.prefix(maximumLength - 1)) + "…" : text
+    }
+
+    private func appContext(_ appIndex: Int, page: String) -> [String: Any] {
+        let app = catalog.apps[appIndex]
+        let documents = catalog.documents
+        var context: [String: Any] = ["pageTitle": app.title, "title": app.title, "id": app.id, "owners": app.owners]
+        if let indexDocument = app.indexDocument {
+            context["overview"] = body(indexDocument)
+            context["sourcePath"] = build.source.hasSuffix("/") ? build.source + documents[indexDocument].path : build.source + "/" + documents[indexDocument].path
+            context["tags"] = documents[indexDocument].meta.tags.map { ["name": $0, "url": encoded(Catalog.tagPage($0))] }
+        }
+        let members = app.documents.sorted { sortKey($0) < sortKey($1) }
+        context["runbooks"] = members.filter { documents[$0].kind == .runbook }.map { item($0) }
+        context["checklists"] = members.filter { documents[$0].kind == .checklist }.map { item($0) }
+        context["postmortems"] = catalog.postmortems.filter { postmortemMentions($0, app: app.id) }.map { item($0) }
+        return context
+    }
+
+    private func documentContext(_ index: Int, page: String) -> [String: Any] {
+        let document = catalog.documents[index]
+        let meta = document.meta
+        var context: [String: Any] = [
+            "pageTitle": document.title,
+            "title": document.title,
+            "kind": document.kind.rawValue,
+            "kindLabel": document.kind.label,
+            "kindPlural": document.kind.plural.prefix(1).uppercased() + document.kind.plural.dropFirst(),
+            "kindListURL": document.kind == .postmortem ? Catalog.postmortemsPage : Catalog.checklistsPage,
+            "owners": meta.owners,
+            "tags": meta.tags.map { ["name": $0, "url": encoded(Catalog.tagPage($0))] },
+            "symptoms": meta.symptoms.map(\.value),
+            "alerts": meta.alerts.map(\.value),
+            "extra": meta.extra.map { ["key": $0.key, "value": $0.value] },
+            "toc": document.headings.filter { (2...3).contains($0.level) }.map { ["id": $0.id, "text": $0.text, "level": $0.level] as [String: Any] },
+            "body": body(index),
+            "sourcePath": build.source.hasSuffix("/") ? build.source + document.path : build.source + "/" + document.path,
+        ]
+        if let app = document.app { context["app"] = appLink(app) }
+        if let severity = meta.severity { context["severity"] = severity }
+        if let date = meta.date { context["date"] = date.description }
+        if let duration = meta.duration { context["duration"] = duration }
+        if let impact = meta.impact { context["impact"] = impact }
+        if !meta.apps.isEmpty { context["apps"] = meta.apps.map(appLink) }
+        var review: [String: Any] = [:]
+        if let last = meta.lastReviewed { review["lastReviewed"] = last.description }
+        switch catalog.review[index] {
+        case .overdue(let due, let daysLate):
+            review["overdue"] = true
+            review["due"] = due.description
+            review["daysLate"] = daysLate
+        case .fresh(let due):
+            review["due"] = due.description
+        case .notTracked:
+            break
+        }
+        context["review"] = review
+        if document.kind == .postmortem {
+            context["runbooksUsed"] = meta.runbooks.compactMap { entry -> [String: Any]? in
+                guard case .success(.document(let target, _)) = resolver.resolve(entry.value, from: index) else { return nil }
+                return item(target)
+            }
+        }
+        context["seenIn"] = (catalog.seenInIncidents[index] ?? []).map { item($0) }
+        return context
+    }
+}

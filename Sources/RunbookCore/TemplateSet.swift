@@ -1,0 +1,89 @@
+import Foundation
+import Mustache
+
+/// The page templates (Mustache, escaped by default) and static assets of the site: the
+/// built-in defaults, each of which a team's own `templates/` folder can replace by name.
+public struct TemplateSet: Sendable {
+    static let templateExtension = ".mustache"
+    static let assetsPrefix = "assets/"
+
+    let library: MustacheLibrary
+    /// Asset path under `assets/` → bytes.
+    let assets: [String: Data]
+    /// Names taken from the override folder (for `--verbose` and tests).
+    public let overridden: [String]
+
+    /// The built-in templates only.
+    public static func builtIn() throws -> TemplateSet {
+        var diagnostics: [Diagnostic] = []
+        let set = try load(overrides: nil, diagnostics: &diagnostics)
+        return set
+    }
+
+    /// Built-ins, replaced or extended by the files of `overrides` (a `templates/` folder).
+    /// A template that does not parse is reported with its file, line and column.
+    public static func load(overrides: URL?, displayPath: String? = nil, diagnostics: inout [Diagnostic]) throws -> TemplateSet {
+        var sources: [String: (text: String, file: String)] = [:]
+        var assets: [String: Data] = [:]
+        for (name, text) in EmbeddedTemplates.files {
+            if name.hasPrefix(assetsPrefix) {
+                assets[String(name.dropFirst(assetsPrefix.count))] = Data(text.utf8)
+            } else if name.hasSuffix(templateExtension) {
+                sources[String(name.dropLast(templateExtension.count))] = (text, "<built-in>/" + name)
+            }
+        }
+        var overridden: [String] = []
+        if let overrides {
+            let display = displayPath ?? overrides.path
+            let prefix = display.hasSuffix("/") ? display : display + "/"
+            let root = overrides.standardizedFileURL.path
+            if let enumerator = FileManager.default.enumerator(at: overrides.standardizedFileURL, includingPropertiesForKeys: [.isRegularFileKey],
+                                                               options: [.skipsHiddenFiles]) {
+                for case let url as URL in enumerator {
+                    guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+                    let path = url.standardizedFileURL.path
+                    guard path.hasPrefix(root + "/") else { continue }
+                    let relative = String(path.dropFirst(root.count + 1))
+                    if relative.hasPrefix(assetsPrefix) {
+                        assets[String(relative.dropFirst(assetsPrefix.count))] = try Data(contentsOf: url)
+                        overridden.append(relative)
+                    } else if relative.hasSuffix(templateExtension) {
+                        var sink = DiagnosticSink(file: prefix + relative)
+                        if let text = SourceLoader.readText(url, sink: &sink) {
+                            sources[String(relative.dropLast(templateExtension.count))] = (text, prefix + relative)
+                            overridden.append(relative)
+                        }
+                        diagnostics += sink.diagnostics
+                    }
+                }
+            }
+        }
+        var library = MustacheLibrary()
+        var unparsable: Set<String> = []
+        for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
+            do {
+                library.register(try MustacheTemplate(string: source.text), named: name)
+            } catch let error as MustacheTemplate.ParserError {
+                diagnostics.append(Diagnostic(file: source.file, line: error.context.lineNumber,
+                                              column: error.context.columnNumber, severity: .error,
+                                              message: "template does not parse: \(error.error)"))
+                unparsable.insert(name)
+            }
+        }
+        for required in PageTemplate.allCases
+        where library.getTemplate(named: required.rawValue) == nil && !unparsable.contains(required.rawValue) {
+            diagnostics.append(Diagnostic(file: displayPath ?? "templates", line: 1, severity: .error,
+                                          message: "template '\(required.rawValue)\(templateExtension)' is missing"))
+        }
+        return TemplateSet(library: library, assets: assets, overridden: overridden.sorted())
+    }
+
+    func render(_ template: PageTemplate, _ context: [String: Any]) -> String {
+        library.render(context, withTemplate: template.rawValue) ?? ""
+    }
+}
+
+/// The templates the site generator renders; others may exist as partials.
+enum PageTemplate: String, CaseIterable {
+    case layout, home, app, document, list, postmortems, tags
+}
