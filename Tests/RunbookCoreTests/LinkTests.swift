@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import RunbookCore
+
+@Suite struct LinkTests {
+    static let files: [String: String] = [
+        "api/index.md": "---\ntitle: Bookings API\nowners: [\"@team-bookings\"]\n---\nThe API.\n",
+        "api/timeouts.md": """
+            ---
+            title: Timeouts
+            ---
+            ## Diagnosis
+
+            See [the lock runbook](../postgres/locked.md#mitigation), [this section](#diagnosis),
+            [the first response](../checklists/first-response.md), [the database](../postgres/),
+            [the dump](<files/pg dump.txt>) and [the vendor](https://example.com/status).
+            """,
+        "api/files/pg dump.txt": "dump\n",
+        "postgres/locked.md": "---\ntitle: Locked\n---\n## Mitigation\n\nKill it.\n",
+        "checklists/first-response.md": "---\ntitle: First response\n---\n- [ ] breathe\n",
+        "broken/links.md": """
+            ---
+            title: Broken
+            runbooks:
+              - ../nowhere.md
+            ---
+            A [missing page](../api/missing.md) and
+            a [missing anchor](../postgres/locked.md#rollback), [here too](#nope),
+            and [out](../../etc/passwd.md) and [a file](nothing.txt).
+            """,
+    ]
+
+    @Test func rewritesMarkdownLinksToRelativePages() throws {
+        var files = Self.files
+        files["broken/links.md"] = nil
+        let folder = try TempFolder(files)
+        defer { folder.remove() }
+        let (report, out) = try build(folder)
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(messages(report) == [])
+        #expect(report.published)
+        let html = try String(contentsOf: out.appendingPathComponent("api/timeouts.html"), encoding: .utf8)
+        #expect(html.contains("<a href=\"../postgres/locked.html#mitigation\">the lock runbook</a>"))
+        #expect(html.contains("<a href=\"#diagnosis\">this section</a>"))
+        #expect(html.contains("<a href=\"../checklists/first-response.html\">the first response</a>"))
+        #expect(html.contains("<a href=\"../postgres/index.html\">the database</a>"))
+        #expect(html.contains("<a href=\"files/pg%20dump.txt\">the dump</a>"))
+        #expect(html.contains("<a href=\"https://example.com/status\">the vendor</a>"))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("api/files/pg dump.txt").path))
+    }
+
+    @Test func everyBrokenLinkIsReportedWithFileLineAndColumn() throws {
+        let folder = try TempFolder(Self.files)
+        defer { folder.remove() }
+        let (report, out) = try build(folder)
+        #expect(!report.published)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        #expect(messages(report) == [
+            "src/broken/links.md:4:5: error: link to missing document 'nowhere.md'",
+            "src/broken/links.md:6:3: error: link to missing document 'api/missing.md'",
+            "src/broken/links.md:7:3: error: link to missing anchor '#rollback' in 'postgres/locked.md'",
+            "src/broken/links.md:7:53: error: link to missing anchor '#nope' in 'broken/links.md'",
+            "src/broken/links.md:8:5: error: link '../../etc/passwd.md' points outside the source folder",
+            "src/broken/links.md:8:36: error: link to missing file 'broken/nothing.txt'",
+        ])
+    }
+
+    @Test func relativeHrefsNameFiles() {
+        #expect(SitePath.href(from: "api/a.html", to: "api/b.html") == "b.html")
+        #expect(SitePath.href(from: "api/a.html", to: "index.html") == "../index.html")
+        #expect(SitePath.href(from: "index.html", to: "postgres/checklists/f.html", anchor: "steps") == "postgres/checklists/f.html#steps")
+        #expect(SitePath.href(from: "postgres/checklists/f.html", to: "postgres/x.html") == "../x.html")
+        #expect(SitePath.resolve("../b/./c.md", againstFolderOf: "a/x.md") == "b/c.md")
+        #expect(SitePath.resolve("../../c.md", againstFolderOf: "a/x.md") == nil)
+    }
+}

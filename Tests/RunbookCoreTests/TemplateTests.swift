@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+@testable import RunbookCore
+
+@Suite struct TemplateTests {
+    @Test func builtInTemplatesMatchTheTemplatesFolder() throws {
+        var onDisk: [String: String] = [:]
+        let root = Paths.templates.path
+        let enumerator = try #require(FileManager.default.enumerator(atPath: root))
+        for case let relative as String in enumerator where !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory)
+            if !isDirectory.boolValue { onDisk[relative] = try String(contentsOfFile: root + "/" + relative, encoding: .utf8) }
+        }
+        #expect(onDisk.keys.sorted() == EmbeddedTemplates.files.keys.sorted(), "run `make templates`")
+        for (name, text) in onDisk {
+            #expect(EmbeddedTemplates.files[name] == text, "\(name) differs from the built-in copy: run `make templates`")
+        }
+    }
+
+    @Test func aTeamTemplateReplacesTheBuiltInByName() throws {
+        let source = try TempFolder(["api/a.md": "---\ntitle: A\n---\nbody\n"])
+        defer { source.remove() }
+        let overrides = try TempFolder([
+            "layout.mustache": "<!DOCTYPE html><html><head><title>{{pageTitle}}</title></head><body><p>ACME LAYOUT</p>{{{content}}}</body></html>",
+            "assets/extra.css": "body{}",
+        ])
+        defer { overrides.remove() }
+        let (report, out) = try build(source, templates: overrides.url)
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(report.published)
+        let page = try String(contentsOf: out.appendingPathComponent("api/a.html"), encoding: .utf8)
+        #expect(page.contains("ACME LAYOUT"))
+        #expect(page.contains("<h1>A</h1>"), "the built-in document template still renders the content")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("assets/extra.css").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("assets/style.css").path))
+    }
+
+    @Test func aTemplateThatDoesNotParseIsReportedWithItsPosition() throws {
+        let source = try TempFolder(["api/a.md": "---\ntitle: A\n---\nbody\n"])
+        defer { source.remove() }
+        let overrides = try TempFolder(["home.mustache": "<h1>{{siteTitle}}</h1>\n{{#apps}}\n<p>{{title}}</p>\n"])
+        defer { overrides.remove() }
+        var options = BuildOptions(source: source.url, sourceDisplay: "src",
+                                   output: source.url.appendingPathExtension("site"), outputDisplay: "out",
+                                   templates: overrides.url, templatesDisplay: "templates")
+        options.time = testNow
+        let report = try SiteBuilder.build(options)
+        #expect(!report.published)
+        let diagnostic = try #require(report.diagnostics.first)
+        #expect(diagnostic.file == "templates/home.mustache")
+        #expect(diagnostic.severity == .error)
+        #expect(diagnostic.message.hasPrefix("template does not parse"))
+    }
+
+    @Test func aTemplateLinkToAMissingPageFailsTheBuild() throws {
+        let source = try TempFolder(["api/a.md": "---\ntitle: A\n---\nbody\n"])
+        defer { source.remove() }
+        let overrides = try TempFolder(["layout.mustache": "<html><body><a href=\"{{root}}nowhere.html\">x</a><img src=\"https://cdn.example/x.png\">{{{content}}}</body></html>"])
+        defer { overrides.remove() }
+        let (report, _) = try build(source, templates: overrides.url)
+        #expect(!report.published)
+        #expect(report.diagnostics.contains { $0.file == "out/api/a.html" && $0.message.hasPrefix("link '../nowhere.html' points at a missing file nowhere.html") })
+        #expect(report.diagnostics.contains { $0.message.hasPrefix("<img src=\"https://cdn.example/x.png\"> loads from the network") })
+    }
+}
