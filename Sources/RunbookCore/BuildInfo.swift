@@ -34,9 +34,9 @@ public struct BuildInfo: Sendable, Equatable {
     /// changes; nil when git is missing or the folder is not in a checkout.
     public static func gitState(of folder: URL) -> (commit: String, dirty: Bool)? {
         guard let commit = runGit(["rev-parse", "--short=12", "HEAD"], in: folder)?
-            .trimmingCharacters(in: .whitespacesAndNewlines), !commit.isEmpty else { return nil }
+            .trimmed(), !commit.isEmpty else { return nil }
         let status = runGit(["status", "--porcelain", "--", "."], in: folder) ?? ""
-        return (commit, !status.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+        return (commit, !status.trimmed().isEmpty)
     }
 
     private static func runGit(_ arguments: [String], in folder: URL) -> String? {

@@ -37,7 +37,13 @@ public struct Catalog: Sendable {
     public let checklists: [Int]
     public let review: [ReviewState]
     public let today: Day
+    /// Each document's position in lists: by kind, then title, then path (computed once,
+    /// since lists of thousands are sorted on many pages).
+    public let listRank: [Int]
     let indexByPath: [String: Int]
+    let appIndexByID: [String: Int]
+
+    public func app(_ id: String) -> App? { appIndexByID[id].map { apps[$0] } }
 
     public func document(atPath path: String) -> Document? {
         indexByPath[path].map { documents[$0] }
@@ -62,10 +68,13 @@ public struct Catalog: Sendable {
         self.indexByPath = indexByPath
 
         self.apps = apps
+        var appIndexByID: [String: Int] = [:]
+        for (index, app) in apps.enumerated() { appIndexByID[app.id] = index }
+        self.appIndexByID = appIndexByID
 
         var tagMap: [String: [Int]] = [:]
         for (index, document) in documents.enumerated() {
-            for tag in Set(document.meta.tags.map { $0.trimmingCharacters(in: .whitespaces) }) where !tag.isEmpty {
+            for tag in Set(document.meta.tags.map { $0.trimmed() }) where !tag.isEmpty {
                 tagMap[tag, default: []].append(index)
             }
         }
@@ -86,6 +95,12 @@ public struct Catalog: Sendable {
             }
         }
         self.seenInIncidents = seen
+
+        let keyed = documents.indices.map { ($0, documents[$0].kind, documents[$0].title.lowercased(), documents[$0].path) }
+            .sorted { ($0.1, $0.2, $0.3) < ($1.1, $1.2, $1.3) }
+        var rank = Array(repeating: 0, count: documents.count)
+        for (position, entry) in keyed.enumerated() { rank[entry.0] = position }
+        self.listRank = rank
 
         self.review = documents.map { Catalog.reviewState(of: $0, config: config, today: today) }
     }

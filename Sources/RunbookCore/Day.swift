@@ -9,7 +9,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Accepts `YYYY-MM-DD`, optionally followed by a time (`2026-03-12T10:00:00Z`, `2026-03-12 10:00`),
     /// which is ignored. Returns nil for anything that is not a real date.
     public init?(parsing text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed()
         let datePart = trimmed.prefix(10)
         let rest = trimmed.dropFirst(10)
         guard datePart.count == 10, rest.isEmpty || rest.first == "T" || rest.first == " " else { return nil }

@@ -10,7 +10,8 @@ public struct Heading: Sendable, Equatable {
 }
 
 /// One Markdown file of the source folder, parsed: front matter, body tree, headings.
-public struct Document: Sendable {
+/// A class, so that the many lists and lookups that share a document do not copy it.
+public final class Document: Sendable {
     /// Path relative to the source folder, with `/` separators: `api/db-locked.md`.
     public let path: String
     public let kind: DocumentKind
@@ -22,6 +23,8 @@ public struct Document: Sendable {
     public let isHomeIndex: Bool
     public let meta: FrontMatter
     public let body: MarkdownNode
+    /// Links, images and raw HTML of the body, in order (lines relative to the body).
+    public let references: [MarkdownReference]
     /// Add to a body line number to get the file line number.
     public let bodyLineOffset: Int
     public let headings: [Heading]
@@ -29,20 +32,19 @@ public struct Document: Sendable {
     public var title: String { meta.title }
 
     /// The generated page, relative to the site root: `api/db-locked.html`.
-    public var outputPath: String {
-        if isHomeIndex { return "index.html" }
-        return String(path.dropLast(Document.markdownExtension.count)) + ".html"
-    }
+    public let outputPath: String
 
     static let markdownExtension = ".md"
 
     /// Folder names at the top of the source folder that never name an application.
     static let reservedTopFolders: Set<String> = ["checklists", "postmortems", "tags", "assets", "symptoms", "drills", "templates"]
 
-    init(path: String, meta: FrontMatter, body: MarkdownNode, bodyLineOffset: Int, sink: inout DiagnosticSink) {
+    init(path: String, meta: FrontMatter, body: MarkdownNode, references: [MarkdownReference], bodyLineOffset: Int,
+         sink: inout DiagnosticSink) {
         self.path = path
         self.meta = meta
         self.body = body
+        self.references = references
         self.bodyLineOffset = bodyLineOffset
         let parts = path.split(separator: "/").map(String.init)
         let folders = parts.dropLast()
@@ -61,19 +63,20 @@ public struct Document: Sendable {
         }
 
         let folderApp = folders.first.flatMap { Document.reservedTopFolders.contains($0) ? nil : $0 }
-        if let declared = meta.app?.trimmingCharacters(in: .whitespaces), !declared.isEmpty {
+        if let declared = meta.app?.trimmed(), !declared.isEmpty {
             self.app = declared
         } else {
             self.app = folderApp
         }
         self.isAppIndex = folders.count == 1 && folderApp != nil && fileName == "index.md"
         self.isHomeIndex = folders.isEmpty && fileName == "index.md"
+        self.outputPath = isHomeIndex ? "index.html" : String(path.dropLast(Document.markdownExtension.count)) + ".html"
 
         var slugger = Slugger()
         var headings: [Heading] = []
         for node in body.children {
             guard case .heading(let level) = node.kind else { continue }
-            let text = node.plainText.trimmingCharacters(in: .whitespaces)
+            let text = node.plainText.trimmed()
             headings.append(Heading(level: level, text: text, id: slugger.unique(text), line: node.line + bodyLineOffset))
         }
         self.headings = headings
@@ -85,6 +88,6 @@ extension Document {
     /// title already, so that heading is not rendered twice).
     var bodyRepeatsTitle: Bool {
         guard let first = body.children.first, case .heading(level: 1) = first.kind else { return false }
-        return first.plainText.trimmingCharacters(in: .whitespaces).lowercased() == title.lowercased()
+        return first.plainText.trimmed().lowercased() == title.lowercased()
     }
 }

@@ -11,14 +11,6 @@ enum EmbeddedTemplates {
   <p class="meta">{{^empty(owners)}}Owners: {{/empty(owners)}}{{#owners}}<span class="owner">{{.}}</span> {{/owners}}</p>
   {{^empty(tags)}}<p class="tags">{{#tags}}<a class="tag" href="{{root}}{{url}}">{{name}}</a> {{/tags}}</p>{{/empty(tags)}}
 </header>
-{{#overview}}
-<section class="overview prose" aria-label="Overview">
-{{{overview}}}
-{{#sourcePath}}<p class="meta source">Overview from <code>{{sourcePath}}</code></p>{{/sourcePath}}
-</section>
-{{/overview}}
-{{^overview}}<p class="meta">No overview yet: add <code>{{id}}/index.md</code> with the owners, dependencies, dashboards and on-call rotation.</p>{{/overview}}
-
 <section aria-labelledby="runbooks-heading">
   <h2 id="runbooks-heading">Runbooks</h2>
   {{> doclist-runbooks}}
@@ -35,6 +27,16 @@ enum EmbeddedTemplates {
   <ul class="plain">{{#postmortems}}<li><a href="{{root}}{{url}}">{{title}}</a> <span class="meta">{{date}}{{#duration}} · {{duration}}{{/duration}}</span></li>{{/postmortems}}</ul>
 </section>
 {{/empty(postmortems)}}
+
+{{#overview}}
+<section class="overview prose" aria-labelledby="about-heading">
+<h2 id="about-heading">About {{title}}</h2>
+{{{overview}}}
+{{#sourcePath}}<p class="meta source">Overview from <code>{{sourcePath}}</code></p>{{/sourcePath}}
+</section>
+{{/overview}}
+{{^overview}}<p class="meta">No overview yet: add <code>{{id}}/index.md</code> with the owners, dependencies, dashboards and on-call rotation.</p>{{/overview}}
+
 
 """#,
         "doclist-runbooks.mustache": #"""
@@ -154,6 +156,7 @@ enum EmbeddedTemplates {
     {{/overdue}}
     </tbody>
   </table>
+  {{#overdueMore}}<p class="meta">And {{overdueMore}} more, oldest first above.</p>{{/overdueMore}}
 </section>
 {{/empty(overdue)}}
 </div>

@@ -69,28 +69,40 @@ extension FrontMatter {
     ]
 
     /// Splits `--- yaml --- body`. An opening fence without a closing one is an error.
+    /// Only the front matter's lines are looked at; the body is sliced off as it is.
     static func split(_ text: String, sink: inout DiagnosticSink) -> SplitDocument {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var content = Substring(text)
+        if content.hasPrefix("\u{FEFF}") { content = content.dropFirst() }
+        let utf8 = content.utf8
+        /// The line starting at `start` (without its line break) and where the next one starts.
+        func line(at start: String.Index) -> (Substring, next: String.Index) {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
+            let next = end == utf8.endIndex ? end : utf8.index(after: end)
+            return (content[start..<end], next)
+        }
         func isFence(_ line: Substring, closing: Bool) -> Bool {
             var l = line
-            if l.hasSuffix("\r") { l = l.dropLast() }
-            while l.hasSuffix(" ") || l.hasSuffix("\t") { l = l.dropLast() }
+            while let last = l.last, last == "\r" || last == " " || last == "\t" { l = l.dropLast() }
             return l == "---" || (closing && l == "...")
         }
-        if let first = lines.first, first.hasPrefix("\u{FEFF}") {
-            lines[0] = first.dropFirst()
-        }
-        guard let first = lines.first, isFence(first, closing: false) else {
+        let (first, afterFirst) = line(at: content.startIndex)
+        guard isFence(first, closing: false) else {
             return SplitDocument(yaml: "", yamlFirstLine: 1, hasFrontMatter: false, body: text, bodyLineOffset: 0)
         }
-        guard let close = lines.indices.dropFirst().first(where: { isFence(lines[$0], closing: true) }) else {
-            sink.error("front matter starts with '---' but has no closing '---' line", line: 1)
-            return SplitDocument(yaml: "", yamlFirstLine: 2, hasFrontMatter: false,
-                                 body: lines.dropFirst().joined(separator: "\n"), bodyLineOffset: 1)
+        var cursor = afterFirst
+        var lineNumber = 1
+        while cursor < content.endIndex {
+            let (current, next) = line(at: cursor)
+            lineNumber += 1
+            if isFence(current, closing: true) {
+                return SplitDocument(yaml: String(content[afterFirst..<cursor]), yamlFirstLine: 2, hasFrontMatter: true,
+                                     body: String(content[next...]), bodyLineOffset: lineNumber)
+            }
+            cursor = next
         }
-        let yaml = lines[1..<close].joined(separator: "\n")
-        let body = lines[(close + 1)...].joined(separator: "\n")
-        return SplitDocument(yaml: yaml, yamlFirstLine: 2, hasFrontMatter: true, body: body, bodyLineOffset: close + 1)
+        sink.error("front matter starts with '---' but has no closing '---' line", line: 1)
+        return SplitDocument(yaml: "", yamlFirstLine: 2, hasFrontMatter: false,
+                             body: String(content[afterFirst...]), bodyLineOffset: 1)
     }
 
     /// Parses the YAML of a split document. Problems go to `sink` with file lines; parsing goes
@@ -146,7 +158,7 @@ extension FrontMatter {
             }
         }
         sink = reader.sink
-        meta.title = meta.title.trimmingCharacters(in: .whitespaces)
+        meta.title = meta.title.trimmed()
         if meta.title.isEmpty, meta.keyLines["title"] == nil {
             sink.error("missing 'title' in front matter", line: split.yamlFirstLine - 1)
         } else if meta.title.isEmpty {
@@ -234,7 +246,7 @@ private struct FieldReader {
 
     mutating func days(_ node: Node, key: String) -> Int? {
         guard let text = string(node, key: key) else { return nil }
-        var digits = text.trimmingCharacters(in: .whitespaces)
+        var digits = text.trimmed()
         if digits.hasSuffix("d") { digits.removeLast() }
         guard let value = Int(digits), value > 0 else {
             sink.error("'\(key)' must be a whole number of days greater than 0, not '\(text)'",

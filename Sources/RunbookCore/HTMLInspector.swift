@@ -6,7 +6,7 @@ public struct PageInspection: Sendable, Equatable {
     public struct Reference: Sendable, Equatable {
         /// `a`, `img`, `link`, `script`, …
         public var element: String
-        /// `href` or `src`.
+        /// `href`, `src`, …
         public var attribute: String
         public var value: String
         public var line: Int
@@ -24,142 +24,160 @@ public struct PageInspection: Sendable, Equatable {
     public var sections: [Section] = []
 }
 
-/// The only file that talks to libxml2.
+/// The only file that talks to libxml2. Pages are read with its SAX interface: no tree is
+/// built, which keeps reading back every page of a 10,000-document site cheap.
 public enum HTMLInspector {
     private static let initialised: Bool = {
         xmlInitParser()
         return true
     }()
 
-    /// Elements whose URL the browser fetches by itself as the page loads.
-    static let fetchingElements: Set<String> = ["img", "script", "link", "iframe", "source", "video", "audio",
-                                                 "embed", "object", "track", "input", "frame"]
-    private static let urlAttributes: Set<String> = ["href", "src", "srcset", "data", "poster", "action"]
-    private static let skippedForText: Set<String> = ["script", "style", "button", "template"]
+    static let urlAttributes: Set<String> = ["href", "src", "srcset", "data", "poster", "action"]
+    static let skippedForText: Set<String> = ["script", "style", "button", "template"]
+    /// Elements that sit inside a line of text; every other element separates words.
+    static let inlineElements: Set<String> = ["a", "em", "strong", "code", "span", "del", "b", "i", "kbd", "small",
+                                              "sub", "sup", "abbr", "mark", "s", "u", "q", "var", "samp", "time"]
+    static let headingLevels: [String: Int] = ["h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6]
 
     /// Parses `html` and collects ids and references; with `sections`, also the text of each
-    /// heading-delimited section inside `<main>` (or the whole body when there is no main).
+    /// heading-delimited section inside `<main>`.
     public static func inspect(_ html: String, sections collectSections: Bool = false) -> PageInspection {
         precondition(initialised)
-        var result = PageInspection()
-        let options = Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-                            | HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue)
-        let parsed: htmlDocPtr? = html.utf8CString.withUnsafeBufferPointer { buffer in
-            htmlReadMemory(buffer.baseAddress, Int32(buffer.count - 1), nil, "UTF-8", options)
-        }
-        guard let document = parsed else { return result }
-        defer { xmlFreeDoc(document) }
-        guard let root = xmlDocGetRootElement(document) else { return result }
-
-        var walker = Walker(collectSections: collectSections)
-        walker.walk(root, inMain: false)
-        result.ids = walker.ids
-        result.references = walker.references
-        if collectSections {
-            walker.closeSection()
-            result.sections = walker.sections
-        }
-        return result
-    }
-
-    private struct Walker {
-        let collectSections: Bool
-        var ids: Set<String> = []
-        var references: [PageInspection.Reference] = []
-        var sections: [PageInspection.Section] = []
-        var current: PageInspection.Section?
-        var sawMain = false
-
-        init(collectSections: Bool) { self.collectSections = collectSections }
-
-        mutating func closeSection() {
-            if let section = current {
-                var finished = section
-                finished.text = finished.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-                sections.append(finished)
-            }
-            current = nil
-        }
-
-        mutating func walk(_ start: xmlNodePtr, inMain: Bool) {
-            var node: xmlNodePtr? = start
-            while let current = node {
-                visit(current, inMain: inMain)
-                node = current.pointee.next
-            }
-        }
-
-        private mutating func visit(_ node: xmlNodePtr, inMain: Bool) {
-            switch node.pointee.type {
-            case XML_ELEMENT_NODE:
-                let name = HTMLInspector.string(node.pointee.name)
-                var id: String?
-                var attribute = node.pointee.properties
-                while let attr = attribute {
-                    let attrName = HTMLInspector.string(attr.pointee.name)
-                    if attrName == "id" || attrName == "name" && name == "a" {
-                        let value = HTMLInspector.attributeValue(attr)
-                        ids.insert(value)
-                        if attrName == "id" { id = value }
-                    } else if HTMLInspector.urlAttributes.contains(attrName) {
-                        references.append(.init(element: name, attribute: attrName,
-                                                value: HTMLInspector.attributeValue(attr),
-                                                line: Int(xmlGetLineNo(node))))
+        let collector = Collector(collectSections: collectSections)
+        var bytes = Array(html.utf8)
+        bytes.append(0)
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
+                guard let context = htmlCreateMemoryParserCtxt(pointer, Int32(buffer.count - 1)) else { return }
+                defer { htmlFreeParserCtxt(context) }
+                let options = Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+                                    | HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue)
+                htmlCtxtUseOptions(context, options)
+                guard let sax = context.pointee.sax else { return }
+                // Replace the tree-building handlers with ours: nothing but these callbacks runs.
+                sax.pointee = htmlSAXHandler()
+                sax.pointee.startElement = { context, name, attributes in
+                    HTMLInspector.collector(of: context)?.start(name: name, attributes: attributes,
+                                                                line: HTMLInspector.line(of: context))
+                }
+                sax.pointee.endElement = { context, name in
+                    HTMLInspector.collector(of: context)?.end(name: name)
+                }
+                if collectSections {
+                    sax.pointee.characters = { context, characters, length in
+                        HTMLInspector.collector(of: context)?.text(characters, Int(length))
                     }
-                    attribute = attr.pointee.next
+                    sax.pointee.cdataBlock = sax.pointee.characters
                 }
-                if name == "main" { sawMain = true }
-                let nowInMain = inMain || name == "main"
-                if collectSections && nowInMain, name.count == 2, name.first == "h",
-                   let level = Int(String(name.last!)), (1...6).contains(level) {
-                    closeSection()
-                    let title = HTMLInspector.text(of: node).split(whereSeparator: \.isWhitespace).joined(separator: " ")
-                    current = PageInspection.Section(level: level, id: id, title: title.hasSuffix(" #") ? String(title.dropLast(2)) : title, text: "")
-                    return
+                withExtendedLifetime(collector) {
+                    context.pointee._private = Unmanaged.passUnretained(collector).toOpaque()
+                    htmlParseDocument(context)
+                    context.pointee._private = nil
                 }
-                if collectSections && HTMLInspector.skippedForText.contains(name) { return }
-                if let child = node.pointee.children { walk(child, inMain: nowInMain) }
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                guard collectSections, inMain else { return }
-                if current == nil { current = PageInspection.Section(level: 0, id: nil, title: "", text: "") }
-                current?.text += HTMLInspector.string(node.pointee.content)
-                current?.text += " "
-            default:
-                if let child = node.pointee.children { walk(child, inMain: inMain) }
             }
         }
+        collector.closeSection()
+        return collector.result
     }
 
-    private static func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
+    private static func collector(of context: UnsafeMutableRawPointer?) -> Collector? {
+        guard let context else { return nil }
+        let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+        guard let box = parser.pointee._private else { return nil }
+        return Unmanaged<Collector>.fromOpaque(box).takeUnretainedValue()
+    }
+
+    private static func line(of context: UnsafeMutableRawPointer?) -> Int {
+        guard let context else { return 0 }
+        let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+        return Int(parser.pointee.input?.pointee.line ?? 0)
+    }
+
+    static func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
         guard let pointer else { return "" }
         return String(cString: UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
     }
 
-    private static func string(_ pointer: UnsafeMutablePointer<xmlChar>?) -> String {
-        string(UnsafePointer(pointer))
-    }
+    /// Receives the parser's events for one page.
+    private final class Collector {
+        let collectSections: Bool
+        var result = PageInspection()
+        var mainDepth = 0
+        var skipDepth = 0
+        var headingDepth = 0
+        var current: PageInspection.Section?
+        var headingTitle = ""
 
-    private static func attributeValue(_ attribute: xmlAttrPtr) -> String {
-        var out = ""
-        var child = attribute.pointee.children
-        while let node = child {
-            out += string(node.pointee.content)
-            child = node.pointee.next
-        }
-        return out
-    }
+        init(collectSections: Bool) { self.collectSections = collectSections }
 
-    private static func text(of node: xmlNodePtr) -> String {
-        var out = ""
-        var child = node.pointee.children
-        while let current = child {
-            if current.pointee.type == XML_TEXT_NODE {
-                out += string(current.pointee.content)
-            } else if current.pointee.type == XML_ELEMENT_NODE {
-                out += text(of: current)
+        func start(name namePointer: UnsafePointer<xmlChar>?, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, line: Int) {
+            let name = HTMLInspector.string(namePointer)
+            var id: String?
+            var isAnchorLink = false
+            if var cursor = attributes {
+                while let keyPointer = cursor.pointee {
+                    let key = HTMLInspector.string(keyPointer)
+                    let value = HTMLInspector.string(cursor.successor().pointee)
+                    if key == "class" && name == "a" && value.split(separator: " ").contains("anchor") {
+                        isAnchorLink = true
+                    }
+                    if key == "id" || (key == "name" && name == "a") {
+                        result.ids.insert(value)
+                        if key == "id" { id = value }
+                    } else if HTMLInspector.urlAttributes.contains(key) {
+                        result.references.append(.init(element: name, attribute: key, value: value, line: line))
+                    }
+                    cursor = cursor.advanced(by: 2)
+                }
             }
-            child = current.pointee.next
+            guard collectSections else { return }
+            if name == "main" || mainDepth > 0 { mainDepth += 1 }
+            guard mainDepth > 0 else { return }
+            if skipDepth > 0 || HTMLInspector.skippedForText.contains(name) || isAnchorLink { skipDepth += 1 }
+            if !HTMLInspector.inlineElements.contains(name) { separateWords() }
+            if headingDepth > 0 {
+                headingDepth += 1
+            } else if let level = HTMLInspector.headingLevels[name] {
+                closeSection()
+                current = PageInspection.Section(level: level, id: id, title: "", text: "")
+                headingTitle = ""
+                headingDepth = 1
+            }
         }
-        return out
+
+        func end(name namePointer: UnsafePointer<xmlChar>?) {
+            guard collectSections, mainDepth > 0 else { return }
+            mainDepth -= 1
+            if !HTMLInspector.inlineElements.contains(HTMLInspector.string(namePointer)) { separateWords() }
+            if skipDepth > 0 { skipDepth -= 1 }
+            if headingDepth > 0 {
+                headingDepth -= 1
+                if headingDepth == 0 {
+                    current?.title = headingTitle.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                }
+            }
+        }
+
+        func text(_ characters: UnsafePointer<xmlChar>?, _ length: Int) {
+            guard mainDepth > 0, skipDepth == 0, let characters, length > 0 else { return }
+            let text = String(decoding: UnsafeBufferPointer(start: characters, count: length), as: UTF8.self)
+            if headingDepth > 0 {
+                headingTitle += text
+                return
+            }
+            if current == nil { current = PageInspection.Section(level: 0, id: nil, title: "", text: "") }
+            current?.text += text
+        }
+
+        private func separateWords() {
+            if headingDepth > 0 { headingTitle += " " } else { current?.text += " " }
+        }
+
+        func closeSection() {
+            guard var section = current else { return }
+            section.text = section.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            result.sections.append(section)
+            current = nil
+        }
     }
 }

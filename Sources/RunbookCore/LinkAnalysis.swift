@@ -4,41 +4,44 @@
 struct LinkAnalysis: Sendable {
     var targets: Set<Int> = []
     var diagnostics: [Diagnostic] = []
+    /// Destination as written → href in the generated page, for the renderer.
+    var hrefs: [String: String] = [:]
 
     init(document index: Int, of documents: [Document], resolver: LinkResolver, displayPrefix: String) {
         let document = documents[index]
         var sink = DiagnosticSink(file: displayPrefix + document.path)
         let offset = document.bodyLineOffset
 
-        func note(_ result: Result<LinkTarget, LinkProblem>, line: Int, column: Int) {
-            switch result {
-            case .success(.document(let target, _)): targets.insert(target)
-            case .success: break
-            case .failure(let problem): sink.error(problem.description, line: line, column: column)
+        func note(_ destination: String, line: Int, column: Int) {
+            switch resolver.resolve(destination, from: index) {
+            case .success(let target):
+                if case .document(let document, _) = target { targets.insert(document) }
+                hrefs[destination] = resolver.href(for: target, original: destination, from: index)
+            case .failure(let problem):
+                sink.error(problem.description, line: line, column: column)
             }
         }
 
-        document.body.forEach { node in
-            switch node.kind {
-            case .link(let destination, _):
-                guard !destination.isEmpty else { return }
-                note(resolver.resolve(destination, from: index), line: node.line + offset, column: node.column)
-            case .image(let source, _):
-                if LinkResolver.isExternal(source) {
-                    sink.warning("image '\(source)' is on another host: the site stays offline, so it is shown as a link; copy the image next to the document instead",
-                                 line: node.line + offset, column: node.column)
+        for reference in document.references {
+            let line = reference.line + offset
+            switch reference.kind {
+            case .link:
+                guard !reference.destination.isEmpty else { continue }
+                note(reference.destination, line: line, column: reference.column)
+            case .image:
+                if LinkResolver.isExternal(reference.destination) {
+                    sink.warning("image '\(reference.destination)' is on another host: the site stays offline, so it is shown as a link; copy the image next to the document instead",
+                                 line: line, column: reference.column)
                 } else {
-                    note(resolver.resolve(source, from: index), line: node.line + offset, column: node.column)
+                    note(reference.destination, line: line, column: reference.column)
                 }
-            case .htmlBlock, .htmlInline:
+            case .rawHTML:
                 sink.warning("raw HTML is not rendered (the site is safe by default); use Markdown instead",
-                             line: node.line + offset, column: node.column)
-            default:
-                break
+                             line: line, column: reference.column)
             }
         }
         for entry in document.meta.runbooks {
-            note(resolver.resolve(entry.value, from: index), line: entry.line, column: entry.column)
+            note(entry.value, line: entry.line, column: entry.column)
         }
         diagnostics = sink.diagnostics
     }

@@ -51,26 +51,35 @@ struct LinkResolver: Sendable {
         folderPages = folders
     }
 
+    /// Whether a URL names a scheme (`https:`, `mailto:`) or a host (`//host`): RFC 3986's
+    /// `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"` before any `/`, `?` or `#`.
     static func isExternal(_ destination: String) -> Bool {
-        if destination.hasPrefix("//") { return true }
-        guard let colon = destination.firstIndex(of: ":") else { return false }
-        let scheme = destination[..<colon]
-        return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || "+-.".contains($0) }
-            && scheme.first!.isLetter
+        var first = true
+        for byte in destination.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                break
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."):
+                if first { return false }
+            case UInt8(ascii: ":"):
+                return !first
+            case UInt8(ascii: "/"):
+                return first && destination.utf8.starts(with: "//".utf8)
+            default:
+                return false
+            }
+            first = false
+        }
+        return false
     }
 
     /// Resolves `destination` written in the document at `from`.
     func resolve(_ destination: String, from: Int) -> Result<LinkTarget, LinkProblem> {
-        let trimmed = destination.trimmingCharacters(in: .whitespaces)
+        let trimmed = destination.trimmed()
         if LinkResolver.isExternal(trimmed) { return .success(.external) }
-        var pathPart = trimmed
-        var anchor: String?
-        if let hash = pathPart.firstIndex(of: "#") {
-            anchor = String(pathPart[pathPart.index(after: hash)...])
-            pathPart = String(pathPart[..<hash])
-        }
-        if let query = pathPart.firstIndex(of: "?") { pathPart = String(pathPart[..<query]) }
-        let decodedAnchor = anchor.map { $0.removingPercentEncoding ?? $0 }
+        let (beforeHash, anchor) = trimmed.splitOnce(UInt8(ascii: "#"))
+        let pathPart = String(String(beforeHash).splitOnce(UInt8(ascii: "?")).head)
+        let decodedAnchor = anchor.map { $0.percentDecoded() }
         let sourcePath = documentPaths[from]
 
         if pathPart.isEmpty {
@@ -80,7 +89,7 @@ struct LinkResolver: Sendable {
             }
             return .success(.document(index: from, anchor: decodedAnchor))
         }
-        let decodedPath = pathPart.removingPercentEncoding ?? pathPart
+        let decodedPath = pathPart.percentDecoded()
         guard let target = SitePath.resolve(decodedPath, againstFolderOf: sourcePath) else {
             return .failure(.outsideSource(destination))
         }

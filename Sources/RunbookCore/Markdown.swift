@@ -15,10 +15,15 @@ public enum Markdown {
 
     /// Parses `text` (CommonMark + GFM). Never fails: Markdown has no syntax errors.
     public static func parse(_ text: String) -> MarkdownNode {
+        parseWithReferences(text).root
+    }
+
+    /// Parses `text` and notes every link, image and raw HTML node on the way.
+    public static func parseWithReferences(_ text: String) -> ParsedMarkdown {
         precondition(registered)
         let options = CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS
         guard let parser = cmark_parser_new(options) else {
-            return MarkdownNode(kind: .document)
+            return ParsedMarkdown(root: MarkdownNode(kind: .document), references: [])
         }
         defer { cmark_parser_free(parser) }
         for name in extensionNames {
@@ -32,10 +37,12 @@ public enum Markdown {
             cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
         }
         guard let root = cmark_parser_finish(parser) else {
-            return MarkdownNode(kind: .document)
+            return ParsedMarkdown(root: MarkdownNode(kind: .document), references: [])
         }
         defer { cmark_node_free(root) }
-        return copy(root)
+        var references: [MarkdownReference] = []
+        let tree = copy(root, references: &references)
+        return ParsedMarkdown(root: tree, references: references)
     }
 
     private static func string(_ pointer: UnsafePointer<CChar>?) -> String {
@@ -43,19 +50,22 @@ public enum Markdown {
         return String(cString: pointer)
     }
 
-    private static func copy(_ node: OpaquePointer) -> MarkdownNode {
+    private static func copy(_ node: OpaquePointer, references: inout [MarkdownReference]) -> MarkdownNode {
+        let kind = kind(of: node)
+        let line = Int(cmark_node_get_start_line(node)), column = Int(cmark_node_get_start_column(node))
+        switch kind {
+        case .link(let destination, _): references.append(.init(kind: .link, destination: destination, line: line, column: column))
+        case .image(let source, _): references.append(.init(kind: .image, destination: source, line: line, column: column))
+        case .htmlBlock, .htmlInline: references.append(.init(kind: .rawHTML, destination: "", line: line, column: column))
+        default: break
+        }
         var children: [MarkdownNode] = []
         var child = cmark_node_first_child(node)
         while let current = child {
-            children.append(copy(current))
+            children.append(copy(current, references: &references))
             child = cmark_node_next(current)
         }
-        return MarkdownNode(
-            kind: kind(of: node),
-            children: children,
-            line: Int(cmark_node_get_start_line(node)),
-            column: Int(cmark_node_get_start_column(node))
-        )
+        return MarkdownNode(kind: kind, children: children, line: line, column: column)
     }
 
     private static func kind(of node: OpaquePointer) -> MarkdownNode.Kind {

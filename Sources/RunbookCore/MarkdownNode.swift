@@ -70,3 +70,21 @@ extension MarkdownNode {
         for child in children { child.forEach(visit) }
     }
 }
+
+/// A place in a document that points somewhere or holds raw HTML, noted while the tree is
+/// copied out of cmark so that checking links needs no second walk over the tree.
+public struct MarkdownReference: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case link, image, rawHTML }
+    public var kind: Kind
+    /// The destination as written (empty for raw HTML).
+    public var destination: String
+    /// 1-based position in the parsed Markdown text.
+    public var line: Int
+    public var column: Int
+}
+
+/// A parsed Markdown text: its tree and the references found in it, in document order.
+public struct ParsedMarkdown: Sendable {
+    public var root: MarkdownNode
+    public var references: [MarkdownReference]
+}

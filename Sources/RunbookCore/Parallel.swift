@@ -40,3 +40,19 @@ extension Array {
         return (0..<count).map { state.slots[$0]! }
     }
 }
+
+extension Array {
+    /// `parallelMap` where each chunk of work first makes its own `State` (say, a private copy
+    /// of shared read-only data): threads that share objects fight over their reference counts.
+    func parallelMap<State, Result>(chunkState: @escaping () -> State,
+                                    _ transform: @escaping (inout State, Element) -> Result) -> [Result] {
+        let chunkSize = Swift.max(1, count / (ProcessInfo.processInfo.activeProcessorCount * 4))
+        let chunks = stride(from: 0, to: count, by: chunkSize).map { $0..<Swift.min($0 + chunkSize, count) }
+        let items = self
+        let results: [[Result]] = chunks.parallelMap { range in
+            var state = chunkState()
+            return range.map { transform(&state, items[$0]) }
+        }
+        return Array<Result>(results.joined())
+    }
+}

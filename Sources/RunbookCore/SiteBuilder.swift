@@ -38,6 +38,20 @@ public struct BuildReport: Sendable {
     public var overdueCount: Int
     /// The home page of the published site.
     public var indexPage: URL
+    /// Wall time of each stage, in order, for `--timings`.
+    public var timings: [(stage: String, seconds: Double)] = []
+}
+
+/// Measures the stages of a build.
+private struct StageClock {
+    private var last = DispatchTime.now()
+    private(set) var timings: [(stage: String, seconds: Double)] = []
+
+    mutating func lap(_ stage: String) {
+        let now = DispatchTime.now()
+        timings.append((stage, Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9))
+        last = now
+    }
 }
 
 /// The pipeline: load → parse → model → render → verify → publish.
@@ -45,6 +59,7 @@ public enum SiteBuilder {
     public static func build(_ options: BuildOptions) throws -> BuildReport {
         try OutputFolder.validate(output: options.output, outputDisplay: options.outputDisplay,
                                   source: options.source, sourceDisplay: options.sourceDisplay)
+        var clock = StageClock()
         var diagnostics: [Diagnostic] = []
         let templates = try TemplateSet.load(overrides: options.templates, displayPath: options.templatesDisplay,
                                              diagnostics: &diagnostics)
@@ -52,12 +67,14 @@ public enum SiteBuilder {
         // Load and parse.
         let loaded = try SourceLoader.load(root: options.source, displayRoot: options.sourceDisplay, excluding: options.output)
         diagnostics += loaded.diagnostics
+        clock.lap("load and parse")
         let documents = loaded.documents
         let displayPrefix = options.sourceDisplay.hasSuffix("/") ? options.sourceDisplay : options.sourceDisplay + "/"
 
         // Model: applications, links, the catalog.
         let apps = Catalog.apps(of: documents)
         let resolver = LinkResolver(documents: documents, staticFiles: loaded.staticFiles, apps: apps)
+        clock.lap("resolver")
         let analyses = Array(documents.indices).parallelMap {
             LinkAnalysis(document: $0, of: documents, resolver: resolver, displayPrefix: displayPrefix)
         }
@@ -68,15 +85,19 @@ public enum SiteBuilder {
         }
         var gitCommit: String?
         var gitDirty = false
+        clock.lap("link analysis")
         if let state = BuildInfo.gitState(of: options.source) {
             gitCommit = state.commit
             gitDirty = state.dirty
         }
         let build = BuildInfo(time: options.time, source: options.sourceDisplay, commit: gitCommit, dirty: gitDirty)
+        clock.lap("git")
         let catalog = Catalog(config: loaded.config, documents: documents, apps: apps, today: build.day, linkTargets: targets)
         diagnostics += catalog.checks(displayPrefix: displayPrefix)
 
-        let renderer = SiteRenderer(catalog: catalog, resolver: resolver, templates: templates, build: build)
+        clock.lap("model and links")
+        let renderer = SiteRenderer(catalog: catalog, resolver: resolver, templates: templates, build: build,
+                                    hrefs: analyses.map(\.hrefs))
         let jobs = renderer.jobs
         let pagePaths = jobs.map(renderer.path(of:))
         diagnostics += collisions(pages: pagePaths, jobs: jobs, catalog: catalog, statics: loaded.staticFiles,
@@ -86,26 +107,36 @@ public enum SiteBuilder {
             BuildReport(diagnostics: diagnostics.sorted(), published: published, pageCount: jobs.count,
                         documentCount: documents.count, fileCount: loaded.staticFiles.count,
                         overdueCount: catalog.overdueCount,
-                        indexPage: options.output.standardizedFileURL.appendingPathComponent("index.html"))
+                        indexPage: options.output.standardizedFileURL.appendingPathComponent("index.html"),
+                        timings: clock.timings)
         }
         if diagnostics.hasErrors { return report(published: false) }
 
         // Render, read back and write every page, on every core.
         let staging = try OutputFolder.makeStaging(for: options.output)
         do {
+            let folders = Set(pagePaths.map { ($0 as NSString).deletingLastPathComponent })
+            for folder in folders.sorted() where !folder.isEmpty {
+                try FileManager.default.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
+            }
+            let stagingPath = staging.path
             let written: [(ids: Set<String>, references: [PageInspection.Reference], error: String?)] =
-                Array(zip(jobs, pagePaths)).parallelMap { job, path in
-                    let html = renderer.render(job)
+                Array(zip(jobs, pagePaths)).parallelMap(chunkState: {
+                    var copy = renderer
+                    copy.templates = renderer.templates.privateCopy()
+                    return copy
+                }) { chunkRenderer, page in
+                    let (job, path) = page
+                    let html = chunkRenderer.render(job)
                     let inspection = options.verify ? HTMLInspector.inspect(html) : PageInspection()
                     do {
-                        let url = staging.appendingPathComponent(path)
-                        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                        try Data(html.utf8).write(to: url)
+                        try FileWriter.write(html, to: stagingPath + "/" + path)
                         return (inspection.ids, inspection.references, nil)
                     } catch {
-                        return (inspection.ids, inspection.references, "cannot write \(path): \(error.localizedDescription)")
+                        return (inspection.ids, inspection.references, "\(error)")
                     }
                 }
+            clock.lap("render, inspect and write pages")
             if let failure = written.compactMap(\.error).first {
                 throw OutputFolderError.cannotPublish(options.outputDisplay, reason: failure)
             }
@@ -114,7 +145,7 @@ public enum SiteBuilder {
                 let path = Catalog.assetsFolder + "/" + name
                 let url = staging.appendingPathComponent(path)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try data.write(to: url)
+                try FileWriter.write(data, to: url.path)
                 files.insert(path)
             }
             for path in loaded.staticFiles {
@@ -124,23 +155,35 @@ public enum SiteBuilder {
                 files.insert(path)
             }
 
+            clock.lap("copy files")
             if options.verify {
                 var ids: [String: Set<String>] = [:]
                 for (path, page) in zip(pagePaths, written) { ids[path] = page.ids }
                 let verifier = SiteVerifier(pageIDs: ids, files: files)
                 let outputPrefix = options.outputDisplay.hasSuffix("/") ? options.outputDisplay : options.outputDisplay + "/"
-                for (path, page) in zip(pagePaths, written) {
-                    for problem in verifier.problems(page: path, references: page.references) {
-                        diagnostics.append(Diagnostic(file: outputPrefix + path, line: problem.line, severity: .error,
-                                                      message: problem.message + " (check the templates)"))
+                // Pages grouped by folder, so that each group resolves the shared layout links once.
+                var byFolder: [String: [Int]] = [:]
+                for (index, path) in pagePaths.enumerated() {
+                    byFolder[(path as NSString).deletingLastPathComponent, default: []].append(index)
+                }
+                let problems = Array(byFolder.values).parallelMap { indices -> [Diagnostic] in
+                    var cache = SiteVerifier.Cache()
+                    return indices.flatMap { index in
+                        verifier.problems(page: pagePaths[index], references: written[index].references, cache: &cache).map {
+                            Diagnostic(file: outputPrefix + pagePaths[index], line: $0.line, severity: .error,
+                                       message: $0.message + " (check the templates)")
+                        }
                     }
                 }
+                diagnostics += problems.joined()
             }
+            clock.lap("verify links")
             if diagnostics.hasErrors {
                 OutputFolder.discard(staging)
                 return report(published: false)
             }
             try OutputFolder.publish(staging: staging, to: options.output, outputDisplay: options.outputDisplay)
+            clock.lap("publish")
         } catch {
             OutputFolder.discard(staging)
             throw error

@@ -5,7 +5,7 @@ import Foundation
 enum SitePath {
     /// `../` repeated once per folder of `page` (a path relative to the site root).
     static func rootPrefix(of page: String) -> String {
-        String(repeating: "../", count: page.split(separator: "/").count - 1)
+        String(repeating: "../", count: page.count(ofByte: UInt8(ascii: "/")))
     }
 
     /// A relative href from `page` to `target` (both relative to the site root).
@@ -15,19 +15,37 @@ enum SitePath {
         var common = 0
         while common < fromParts.count, common < toParts.count - 1,
               fromParts[fromParts.startIndex + common] == toParts[common] { common += 1 }
-        let up = String(repeating: "../", count: fromParts.count - common)
-        let down = toParts[common...].map { encode(String($0)) }.joined(separator: "/")
-        var href = up + down
+        var href = ""
+        href.reserveCapacity(target.utf8.count + 3 * (fromParts.count - common) + (anchor?.utf8.count ?? 0) + 1)
+        for _ in common..<fromParts.count { href += "../" }
+        for index in common..<toParts.count {
+            if index > common { href += "/" }
+            href += encode(toParts[index])
+        }
         if let anchor, !anchor.isEmpty { href += "#" + encodeFragment(anchor) }
         return href
     }
 
-    static func encode(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: segmentAllowed) ?? segment
+    static func encode<S: StringProtocol>(_ segment: S) -> String {
+        if segment.utf8.allSatisfy(isPlainURLByte) { return String(segment) }
+        return String(segment).addingPercentEncoding(withAllowedCharacters: segmentAllowed) ?? String(segment)
     }
 
     static func encodeFragment(_ fragment: String) -> String {
-        fragment.addingPercentEncoding(withAllowedCharacters: .urlFragmentAllowed) ?? fragment
+        if fragment.utf8.allSatisfy(isPlainURLByte) { return fragment }
+        return fragment.addingPercentEncoding(withAllowedCharacters: .urlFragmentAllowed) ?? fragment
+    }
+
+    /// Letters, digits and `-._~`: never escaped in a path segment or a fragment.
+    private static func isPlainURLByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+             UInt8(ascii: "_"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
     }
 
     private static let segmentAllowed: CharacterSet = {
@@ -39,14 +57,22 @@ enum SitePath {
     /// Joins `relative` onto the folder of `base` (both with `/`), resolving `.` and `..`.
     /// Returns nil when the result would leave the root.
     static func resolve(_ relative: String, againstFolderOf base: String) -> String? {
-        var parts = relative.hasPrefix("/") ? [] : base.split(separator: "/").dropLast().map(String.init)
+        // Fast path: a plain `name/…` with no `.` segments, from a page at the top.
+        let hasDotSegment = relative.utf8.starts(with: "./".utf8) || relative.utf8.starts(with: "../".utf8)
+            || relative.contains("/./") || relative.contains("/../") || relative == "." || relative == ".."
+            || relative.hasSuffix("/.") || relative.hasSuffix("/..") || relative.contains("//")
+        if !hasDotSegment && !relative.isEmpty && !relative.hasPrefix("/") {
+            guard let slash = base.utf8.lastIndex(of: UInt8(ascii: "/")) else { return relative.hasSuffix("/") ? String(relative.dropLast()) : relative }
+            if !relative.hasSuffix("/") { return base[...slash] + relative }
+        }
+        var parts: [Substring] = relative.hasPrefix("/") ? [] : Array(base.split(separator: "/").dropLast())
         for part in relative.split(separator: "/", omittingEmptySubsequences: true) {
             switch part {
             case ".": continue
             case "..":
                 if parts.isEmpty { return nil }
                 parts.removeLast()
-            default: parts.append(String(part))
+            default: parts.append(part)
             }
         }
         return parts.joined(separator: "/")

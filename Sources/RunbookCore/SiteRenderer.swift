@@ -16,8 +16,10 @@ enum PageJob: Sendable {
 struct SiteRenderer: Sendable {
     let catalog: Catalog
     let resolver: LinkResolver
-    let templates: TemplateSet
+    var templates: TemplateSet
     let build: BuildInfo
+    /// Per document: each link destination as written → its href (from the model stage).
+    let hrefs: [[String: String]]
 
     /// Every page of the site. Application and home overviews (`index.md`) render inside
     /// their application's page and the home page, not as pages of their own.
@@ -90,7 +92,7 @@ struct SiteRenderer: Sendable {
             context["heading"] = tag.tag
             context["kindLabel"] = "Tag"
             context["parent"] = ["title": "Tags", "url": Catalog.tagsPage]
-            context["items"] = tag.documents.sorted { sortKey($0) < sortKey($1) }.map { item($0) }
+            context["items"] = tag.documents.sorted { catalog.listRank[$0] < catalog.listRank[$1] }.map { item($0) }
             context["navTags"] = true
         }
         context["content"] = templates.render(template, context)
@@ -111,21 +113,19 @@ struct SiteRenderer: Sendable {
     }
 
     private func encoded(_ path: String) -> String {
-        path.split(separator: "/").map { SitePath.encode(String($0)) }.joined(separator: "/")
-    }
-
-    private func sortKey(_ index: Int) -> String {
-        let document = catalog.documents[index]
-        return "\(document.kind.rawValue)\u{0}\(document.title.lowercased())\u{0}\(document.path)"
+        if path.utf8.allSatisfy({ $0 != UInt8(ascii: "%") && $0 != UInt8(ascii: " ") && $0 < 0x80 && $0 != UInt8(ascii: "#") && $0 != UInt8(ascii: "?") }) {
+            return path
+        }
+        return path.split(separator: "/").map { SitePath.encode(String($0)) }.joined(separator: "/")
     }
 
     private func appTitle(_ id: String?) -> String? {
         guard let id else { return nil }
-        return catalog.apps.first { $0.id == id }?.title ?? id
+        return catalog.app(id)?.title ?? id
     }
 
     private func appLink(_ id: String) -> [String: Any] {
-        let app = catalog.apps.first { $0.id == id }
+        let app = catalog.app(id)
         return ["title": app?.title ?? id, "url": encoded(app?.outputPath ?? "index.html")]
     }
 
@@ -134,7 +134,7 @@ struct SiteRenderer: Sendable {
         let document = catalog.documents[index]
         var item: [String: Any] = [
             "title": document.title,
-            "url": encoded(document.isAppIndex ? (catalog.apps.first { $0.indexDocument == index }?.outputPath ?? document.outputPath) : document.outputPath),
+            "url": encoded(document.isAppIndex ? (document.app.flatMap(catalog.app)?.outputPath ?? document.outputPath) : document.outputPath),
             "kind": document.kind.rawValue,
             "kindLabel": document.isAppIndex ? "Application" : document.kind.label,
             "alerts": document.meta.alerts.map(\.value),
@@ -160,12 +160,8 @@ struct SiteRenderer: Sendable {
         var renderer = HTMLRenderer(
             headingIDs: document.headings.map(\.id),
             skipFirstBlock: document.bodyRepeatsTitle,
-            rewrite: { destination, _, _ in
-                switch resolver.resolve(destination, from: index) {
-                case .success(let target): return resolver.href(for: target, original: destination, from: index)
-                case .failure: return destination  // Reported by the model stage; keep what was written.
-                }
-            },
+            // A link the model stage could not resolve was reported there; keep it as written.
+            rewrite: { destination, _, _ in hrefs[index][destination] ?? destination },
             onRawHTML: { _ in })
         return renderer.render(document.body)
     }
@@ -200,9 +196,12 @@ struct SiteRenderer: Sendable {
         context["postmortemCount"] = catalog.postmortems.count
         context["overdueCount"] = catalog.overdueCount
         context["hasOverdue"] = catalog.overdueCount > 0
-        context["overdue"] = documents.indices.filter { catalog.review[$0].isOverdue }
-            .sorted { (catalog.documents[$0].meta.lastReviewed ?? catalog.today) < (catalog.documents[$1].meta.lastReviewed ?? catalog.today) }
-            .map { item($0) }
+        // The oldest first; a large knowledge base shows the worst ones and a count of the rest.
+        let overdueShownOnHome = 25
+        let overdue = documents.indices.filter { catalog.review[$0].isOverdue }
+            .sorted { (catalog.documents[$0].meta.lastReviewed ?? catalog.today, $0) < (catalog.documents[$1].meta.lastReviewed ?? catalog.today, $1) }
+        context["overdue"] = overdue.prefix(overdueShownOnHome).map { item($0) }
+        if overdue.count > overdueShownOnHome { context["overdueMore"] = overdue.count - overdueShownOnHome }
         if let firstResponse = catalog.checklists.first(where: { catalog.documents[$0].path.hasSuffix("first-response.md") }) ?? catalog.checklists.first {
             context["firstResponseURL"] = encoded(catalog.documents[firstResponse].outputPath)
         } else {
@@ -227,13 +226,14 @@ struct SiteRenderer: Sendable {
     private func appContext(_ appIndex: Int, page: String) -> [String: Any] {
         let app = catalog.apps[appIndex]
         let documents = catalog.documents
-        var context: [String: Any] = ["pageTitle": app.title, "title": app.title, "id": app.id, "owners": app.owners]
+        var context: [String: Any] = ["pageTitle": app.title, "title": app.title, "id": app.id, "owners": app.owners,
+                                      "tags": [[String: Any]]()]
         if let indexDocument = app.indexDocument {
             context["overview"] = body(indexDocument)
             context["sourcePath"] = build.source.hasSuffix("/") ? build.source + documents[indexDocument].path : build.source + "/" + documents[indexDocument].path
             context["tags"] = documents[indexDocument].meta.tags.map { ["name": $0, "url": encoded(Catalog.tagPage($0))] }
         }
-        let members = app.documents.sorted { sortKey($0) < sortKey($1) }
+        let members = app.documents.sorted { catalog.listRank[$0] < catalog.listRank[$1] }
         context["runbooks"] = members.filter { documents[$0].kind == .runbook }.map { item($0) }
         context["checklists"] = members.filter { documents[$0].kind == .checklist }.map { item($0) }
         context["postmortems"] = catalog.postmortems.filter { postmortemMentions($0, app: app.id) }.map { item($0) }
@@ -264,7 +264,7 @@ struct SiteRenderer: Sendable {
         if let date = meta.date { context["date"] = date.description }
         if let duration = meta.duration { context["duration"] = duration }
         if let impact = meta.impact { context["impact"] = impact }
-        if !meta.apps.isEmpty { context["apps"] = meta.apps.map(appLink) }
+        context["apps"] = meta.apps.map(appLink)
         var review: [String: Any] = [:]
         if let last = meta.lastReviewed { review["lastReviewed"] = last.description }
         switch catalog.review[index] {
@@ -278,6 +278,7 @@ struct SiteRenderer: Sendable {
             break
         }
         context["review"] = review
+        context["runbooksUsed"] = [[String: Any]]()
         if document.kind == .postmortem {
             context["runbooksUsed"] = meta.runbooks.compactMap { entry -> [String: Any]? in
                 guard case .success(.document(let target, _)) = resolver.resolve(entry.value, from: index) else { return nil }
@@ -288,3 +289,4 @@ struct SiteRenderer: Sendable {
         return context
     }
 }
+

@@ -11,10 +11,21 @@ struct SiteVerifier {
 
     static let harmlessSchemes: Set<String> = ["data", "mailto", "tel", "javascript"]
 
+    /// Where a relative URL written in a page of some folder leads, remembered across the pages
+    /// of that folder (they share the layout's links).
+    struct Cache {
+        var resolved: [String: String?] = [:]
+    }
+
     func problems(page: String, references: [PageInspection.Reference]) -> [(line: Int, message: String)] {
+        var cache = Cache()
+        return problems(page: page, references: references, cache: &cache)
+    }
+
+    func problems(page: String, references: [PageInspection.Reference], cache: inout Cache) -> [(line: Int, message: String)] {
         var out: [(Int, String)] = []
         for reference in references where reference.attribute != "srcset" {
-            let value = reference.value.trimmingCharacters(in: .whitespaces)
+            let value = reference.value.trimmed()
             if value.isEmpty { continue }
             if LinkResolver.isExternal(value) {
                 let scheme = value.hasPrefix("//") ? "" : String(value[..<value.firstIndex(of: ":")!]).lowercased()
@@ -23,13 +34,9 @@ struct SiteVerifier {
                 }
                 continue
             }
-            var path = value
-            var anchor: String?
-            if let hash = path.firstIndex(of: "#") {
-                anchor = String(path[path.index(after: hash)...]).removingPercentEncoding
-                path = String(path[..<hash])
-            }
-            if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
+            let (beforeHash, rawAnchor) = value.splitOnce(UInt8(ascii: "#"))
+            let anchor = rawAnchor?.percentDecoded()
+            let path = String(String(beforeHash).splitOnce(UInt8(ascii: "?")).head)
             let target: String
             if path.isEmpty {
                 target = page
@@ -38,7 +45,14 @@ struct SiteVerifier {
                     out.append((reference.line, "link '\(value)' points at a folder; offline browsing needs a file such as index.html"))
                     continue
                 }
-                guard let resolved = SitePath.resolve(path.removingPercentEncoding ?? path, againstFolderOf: page) else {
+                let resolution: String?
+                if let known = cache.resolved[path] {
+                    resolution = known
+                } else {
+                    resolution = SitePath.resolve(path.percentDecoded(), againstFolderOf: page)
+                    cache.resolved[path] = resolution
+                }
+                guard let resolved = resolution else {
                     out.append((reference.line, "link '\(value)' leaves the site"))
                     continue
                 }

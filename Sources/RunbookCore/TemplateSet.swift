@@ -8,6 +8,8 @@ public struct TemplateSet: Sendable {
     static let assetsPrefix = "assets/"
 
     let library: MustacheLibrary
+    /// The template texts, to parse private copies from (see `privateCopy()`).
+    let sources: [String: String]
     /// Asset path under `assets/` → bytes.
     let assets: [String: Data]
     /// Names taken from the override folder (for `--verbose` and tests).
@@ -62,10 +64,12 @@ public struct TemplateSet: Sendable {
         var unparsable: Set<String> = []
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
             do {
-                library.register(try MustacheTemplate(string: source.text), named: name)
+                library.register(try parse(source.text), named: name)
             } catch let error as MustacheTemplate.ParserError {
-                diagnostics.append(Diagnostic(file: source.file, line: error.context.lineNumber,
-                                              column: error.context.columnNumber, severity: .error,
+                let line = error.context.lineNumber
+                let column = error.context.columnNumber - (line == 1 ? FastHTMLContentType.pragma.count : 0)
+                diagnostics.append(Diagnostic(file: source.file, line: line,
+                                              column: column, severity: .error,
                                               message: "template does not parse: \(error.error)"))
                 unparsable.insert(name)
             }
@@ -75,8 +79,29 @@ public struct TemplateSet: Sendable {
             diagnostics.append(Diagnostic(file: displayPath ?? "templates", line: 1, severity: .error,
                                           message: "template '\(required.rawValue)\(templateExtension)' is missing"))
         }
-        return TemplateSet(library: library, assets: assets, overridden: overridden.sorted())
+        return TemplateSet(library: library, sources: sources.mapValues(\.text), assets: assets, overridden: overridden.sorted())
     }
+
+    /// The same templates parsed again into objects no other thread touches. Rendering from
+    /// a shared copy on two cores made both threads fight over the templates' reference counts.
+    func privateCopy() -> TemplateSet {
+        var library = MustacheLibrary()
+        for (name, text) in sources {
+            // These texts parsed once already (in `load`), so they parse again.
+            if let template = try? parse(String(decoding: Array(text.utf8), as: UTF8.self)) {
+                library.register(template, named: name)
+            }
+        }
+        return TemplateSet(library: library, sources: sources, assets: assets, overridden: overridden)
+    }
+
+    /// Parses a template with the fast HTML escaping (same characters escaped as Mustache's own).
+    static func parse(_ text: String) throws -> MustacheTemplate {
+        precondition(FastHTMLContentType.registered)
+        return try MustacheTemplate(string: FastHTMLContentType.pragma + text)
+    }
+
+    private func parse(_ text: String) throws -> MustacheTemplate { try TemplateSet.parse(text) }
 
     func render(_ template: PageTemplate, _ context: [String: Any]) -> String {
         library.render(context, withTemplate: template.rawValue) ?? ""

@@ -36,6 +36,9 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: [.short, .long], help: "Print only problems, no summary.")
     var quiet = false
 
+    @Flag(name: .long, help: "Print how long each stage of the build took (to stderr).")
+    var timings = false
+
     func validate() throws {
         if source.isEmpty { throw ValidationError("The --source folder cannot be an empty path.") }
         if out.isEmpty { throw ValidationError("The --out folder cannot be an empty path.") }
@@ -77,6 +80,11 @@ struct BuildCommand: ParsableCommand {
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(2)
+        }
+        if timings {
+            for (stage, seconds) in report.timings {
+                FileHandle.standardError.write(Data("\(String(format: "%7.3f s", seconds))  \(stage)\n".utf8))
+            }
         }
         for diagnostic in report.diagnostics {
             Terminal.diagnostic(diagnostic)

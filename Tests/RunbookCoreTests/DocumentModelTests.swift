@@ -68,3 +68,24 @@ import Testing
         #expect(report.diagnostics.filter { $0.message.hasPrefix("raw HTML") }.map(\.line) == [18, 20, 20])
     }
 }
+
+@Suite struct HTMLInspectorTests {
+    @Test func readsIDsReferencesAndSectionsBackFromHTML() {
+        let html = """
+            <!DOCTYPE html><html><head><link rel="stylesheet" href="../assets/style.css"></head>
+            <body><nav><a href="../index.html">Home</a></nav>
+            <main id="content"><h1 id="title">Title</h1><p>Intro text.</p>
+            <h2 id="diagnosis">Diagnosis<a class="anchor" href="#diagnosis">#</a></h2>
+            <p>Run <code>ss -ltnp</code> and look.</p><div class="code"><button>Copy</button><pre><code>nc -vz db 5432</code></pre></div>
+            <h3 id="more">More</h3><p>Last words<img src="x.png"></p></main></body></html>
+            """
+        let inspection = HTMLInspector.inspect(html, sections: true)
+        #expect(inspection.ids == ["content", "title", "diagnosis", "more"])
+        #expect(inspection.references.map(\.value) == ["../assets/style.css", "../index.html", "#diagnosis", "x.png"])
+        #expect(inspection.references.map(\.element) == ["link", "a", "a", "img"])
+        #expect(inspection.references.map(\.line) == [1, 2, 4, 6])
+        #expect(inspection.sections.map(\.title) == ["Title", "Diagnosis", "More"])
+        #expect(inspection.sections.map(\.id) == ["title", "diagnosis", "more"])
+        #expect(inspection.sections.map(\.text) == ["Intro text.", "Run ss -ltnp and look. nc -vz db 5432", "Last words"])
+    }
+}

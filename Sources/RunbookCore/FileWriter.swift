@@ -1,0 +1,43 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes generated files with plain POSIX calls. Foundation's `Data.write(to:)` makes each
+/// file atomic with a temporary copy and an fsync, which costs more than the whole page; the
+/// site as a whole is already published atomically (see `OutputFolder`).
+enum FileWriter {
+    struct WriteError: Error, CustomStringConvertible {
+        let path: String
+        let code: Int32
+        var description: String { "cannot write \(path): \(String(cString: strerror(code)))" }
+    }
+
+    static let fileMode: mode_t = 0o644
+
+    static func write(_ text: String, to path: String) throws {
+        var text = text
+        try text.withUTF8 { bytes in
+            try write(UnsafeRawBufferPointer(bytes), to: path)
+        }
+    }
+
+    static func write(_ data: Data, to path: String) throws {
+        try data.withUnsafeBytes { try write($0, to: path) }
+    }
+
+    private static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, fileMode)
+        guard descriptor >= 0 else { throw WriteError(path: path, code: errno) }
+        defer { close(descriptor) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(path: path, code: errno)
+            }
+            offset += written
+        }
+    }
+}
