@@ -52,7 +52,7 @@ enum EmbeddedTemplates {
 {{^runbooks}}<p class="meta">No runbooks yet.</p>{{/runbooks}}
 
 """#,
-        "document.mustache": ##"""
+        "document.mustache": #"""
 <nav class="breadcrumbs" aria-label="Breadcrumbs"><a href="{{root}}index.html">Home</a> › {{#app}}<a href="{{root}}{{url}}">{{title}}</a> › {{/app}}{{^app}}<a href="{{root}}{{kindListURL}}">{{kindPlural}}</a> › {{/app}}<span>{{title}}</span></nav>
 <article class="document kind-{{kind}}">
 <header class="page-header">
@@ -75,12 +75,12 @@ enum EmbeddedTemplates {
   </dl>
 </header>
 <div class="doc-layout">
-{{^empty(toc)}}
+{{#tableOfContents}}
 <nav class="toc" aria-label="On this page">
   <h2>On this page</h2>
-  <ol>{{#toc}}<li class="toc-{{level}}"><a href="#{{id}}">{{text}}</a></li>{{/toc}}</ol>
+  {{{tableOfContents}}}
 </nav>
-{{/empty(toc)}}
+{{/tableOfContents}}
 <div class="prose doc-body">
 {{{body}}}
 {{^empty(runbooksUsed)}}
@@ -100,7 +100,7 @@ enum EmbeddedTemplates {
 </div>
 </article>
 
-"""##,
+"""#,
         "home.mustache": ##"""
 <div class="home">
 <section class="hero">

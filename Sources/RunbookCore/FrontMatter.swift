@@ -116,7 +116,9 @@ extension FrontMatter {
         let lineOffset = split.yamlFirstLine - 1
         let root: Node?
         do {
-            root = try Yams.compose(yaml: split.yaml)
+            // The basic resolver: every scalar stays a string (dates are read by `Day`), which
+            // spares Yams a regular expression per scalar.
+            root = try Yams.compose(yaml: split.yaml, .basic, .default, .utf8)
         } catch let error as YamlError {
             let (line, column, problem) = describe(error)
             sink.error("invalid YAML in front matter: \(problem)", line: line + lineOffset, column: column)

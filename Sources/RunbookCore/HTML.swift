@@ -6,7 +6,11 @@ enum HTML {
     /// HTML content type, working on UTF-8 bytes.
     static func escape(_ text: String) -> String {
         let utf8 = text.utf8
-        guard utf8.contains(where: needsEscape) else { return text }
+        let clean = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            for byte in bytes where needsEscape(byte) { return false }
+            return true
+        } ?? !utf8.contains(where: needsEscape)
+        if clean { return text }
         var out = [UInt8]()
         out.reserveCapacity(utf8.count + 32)
         for byte in utf8 {
@@ -22,9 +26,11 @@ enum HTML {
         return String(decoding: out, as: UTF8.self)
     }
 
+    @inline(__always)
     private static func needsEscape(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&")
-            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+        // All five are below "?" (0x3F): one comparison rules out most bytes.
+        byte < 0x3F && (byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&")
+            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'"))
     }
 }
 

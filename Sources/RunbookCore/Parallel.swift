@@ -46,7 +46,9 @@ extension Array {
     /// of shared read-only data): threads that share objects fight over their reference counts.
     func parallelMap<State, Result>(chunkState: @escaping () -> State,
                                     _ transform: @escaping (inout State, Element) -> Result) -> [Result] {
-        let chunkSize = Swift.max(1, count / (ProcessInfo.processInfo.activeProcessorCount * 4))
+        // Enough chunks that a few heavy items cannot leave a core idle at the end.
+        let chunksPerCore = 16
+        let chunkSize = Swift.max(1, count / (ProcessInfo.processInfo.activeProcessorCount * chunksPerCore))
         let chunks = stride(from: 0, to: count, by: chunkSize).map { $0..<Swift.min($0 + chunkSize, count) }
         let items = self
         let results: [[Result]] = chunks.parallelMap { range in

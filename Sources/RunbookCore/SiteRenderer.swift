@@ -22,16 +22,17 @@ struct SiteRenderer: Sendable {
     let hrefs: [[String: String]]
 
     /// Every page of the site. Application and home overviews (`index.md`) render inside
-    /// their application's page and the home page, not as pages of their own.
+    /// their application's page and the home page, not as pages of their own. The list pages,
+    /// which can be large, come first so that the cores share them out before the documents.
     var jobs: [PageJob] {
         var jobs: [PageJob] = [.home, .checklists, .postmortems, .tags]
+        jobs += catalog.tags.indices.map(PageJob.tag)
+        jobs += catalog.apps.indices.map(PageJob.app)
         let embedded = Set(catalog.apps.compactMap(\.indexDocument))
         for index in catalog.documents.indices
         where !embedded.contains(index) && !catalog.documents[index].isHomeIndex {
             jobs.append(.document(index))
         }
-        jobs += catalog.apps.indices.map(PageJob.app)
-        jobs += catalog.tags.indices.map(PageJob.tag)
         return jobs
     }
 
@@ -240,8 +241,23 @@ struct SiteRenderer: Sendable {
         return context
     }
 
+    /// Headings listed in a page's table of contents.
+    static let tocLevels = 2...3
+
+    static func tableOfContentsHTML(_ entries: [[String: Any]]) -> String {
+        guard !entries.isEmpty else { return "" }
+        var html = "<ol>"
+        for entry in entries {
+            let id = entry["id"] as? String ?? "", text = entry["text"] as? String ?? "", level = entry["level"] as? Int ?? 2
+            html += "<li class=\"toc-\(level)\"><a href=\"#\(HTML.escape(SitePath.encodeFragment(id)))\">\(HTML.escape(text))</a></li>"
+        }
+        return html + "</ol>"
+    }
+
     private func documentContext(_ index: Int, page: String) -> [String: Any] {
         let document = catalog.documents[index]
+        let tocEntries = document.headings.filter { SiteRenderer.tocLevels.contains($0.level) }
+            .map { ["id": $0.id, "text": $0.text, "level": $0.level] as [String: Any] }
         let meta = document.meta
         var context: [String: Any] = [
             "pageTitle": document.title,
@@ -255,7 +271,11 @@ struct SiteRenderer: Sendable {
             "symptoms": meta.symptoms.map(\.value),
             "alerts": meta.alerts.map(\.value),
             "extra": meta.extra.map { ["key": $0.key, "value": $0.value] },
-            "toc": document.headings.filter { (2...3).contains($0.level) }.map { ["id": $0.id, "text": $0.text, "level": $0.level] as [String: Any] },
+            // Like Hugo's .TableOfContents: ready-made HTML (`{{{tableOfContents}}}`), rendering a
+            // dozen entries through Mustache cost as much as the rest of the page; the entries are
+            // there as `toc` too, for a template that wants its own markup.
+            "toc": tocEntries,
+            "tableOfContents": SiteRenderer.tableOfContentsHTML(tocEntries),
             "body": body(index),
             "sourcePath": build.source.hasSuffix("/") ? build.source + document.path : build.source + "/" + document.path,
         ]

@@ -42,7 +42,7 @@ public struct TemplateSet: Sendable {
             if let enumerator = FileManager.default.enumerator(at: overrides.standardizedFileURL, includingPropertiesForKeys: [.isRegularFileKey],
                                                                options: [.skipsHiddenFiles]) {
                 for case let url as URL in enumerator {
-                    guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+                    guard try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true else { continue }
                     let path = url.standardizedFileURL.path
                     guard path.hasPrefix(root + "/") else { continue }
                     let relative = String(path.dropFirst(root.count + 1))
@@ -87,9 +87,11 @@ public struct TemplateSet: Sendable {
     func privateCopy() -> TemplateSet {
         var library = MustacheLibrary()
         for (name, text) in sources {
-            // These texts parsed once already (in `load`), so they parse again.
-            if let template = try? parse(String(decoding: Array(text.utf8), as: UTF8.self)) {
-                library.register(template, named: name)
+            do {
+                library.register(try parse(String(decoding: Array(text.utf8), as: UTF8.self)), named: name)
+            } catch {
+                // Cannot happen (the same text parsed in `load`); the shared copy renders the same.
+                if let shared = self.library.getTemplate(named: name) { library.register(shared, named: name) }
             }
         }
         return TemplateSet(library: library, sources: sources, assets: assets, overridden: overridden)
