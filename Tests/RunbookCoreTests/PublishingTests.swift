@@ -19,7 +19,7 @@ import Testing
         #expect(messages(second) == ["src/api/a.md:4:1: error: link to missing document 'api/missing.md'"])
         #expect(try String(contentsOf: out.appendingPathComponent("api/a.html"), encoding: .utf8) == before)
         let siblings = try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path)
-        #expect(!siblings.contains { $0.contains(OutputFolder.stagingInfix) }, "no staging folder left behind")
+        #expect(!siblings.contains { $0.hasPrefix(".\(out.lastPathComponent)\(OutputFolder.stagingInfix)") }, "no staging folder left behind")
     }
 
     @Test func aSuccessfulBuildReplacesTheWholeSite() throws {
