@@ -72,13 +72,18 @@ public struct Catalog: Sendable {
         for (index, app) in apps.enumerated() { appIndexByID[app.id] = index }
         self.appIndexByID = appIndexByID
 
-        var tagMap: [String: [Int]] = [:]
+        // Tags that differ only in case or punctuation ("Postgres", "postgres") are one tag,
+        // shown as first written, since they would share a page.
+        var tagMap: [String: (name: String, documents: [Int])] = [:]
         for (index, document) in documents.enumerated() {
-            for tag in Set(document.meta.tags.map { $0.trimmed() }) where !tag.isEmpty {
-                tagMap[tag, default: []].append(index)
+            var seen = Set<String>()
+            for tag in document.meta.tags.map({ $0.trimmed() }) where !tag.isEmpty {
+                let key = Slug.fileName(tag)
+                guard seen.insert(key).inserted else { continue }
+                tagMap[key, default: (tag, [])].documents.append(index)
             }
         }
-        self.tags = tagMap.keys.sorted().map { ($0, tagMap[$0]!) }
+        self.tags = tagMap.keys.sorted().map { (tagMap[$0]!.name, tagMap[$0]!.documents) }
 
         let postmortems = documents.indices
             .filter { documents[$0].kind == .postmortem }

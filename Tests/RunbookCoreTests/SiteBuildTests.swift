@@ -60,6 +60,7 @@ import Testing
     @Test func pagesForAppsTagsAndListsExist() throws {
         var files = Self.base
         files["api/tagged.md"] = "---\ntitle: Tagged\ntags: [postgres, \"network errors\"]\nseverity: sev1\n---\nx\n"
+        files["api/tagged-too.md"] = "---\ntitle: Tagged too\ntags: [Postgres]\n---\nx\n"
         let folder = try TempFolder(files)
         defer { folder.remove() }
         let (report, out) = try build(folder)
@@ -75,6 +76,8 @@ import Testing
         #expect(app.contains("Takes bookings."))
         #expect(app.contains("@team-bookings"))
         #expect(app.contains("Tagged"))
+        let tag = try String(contentsOf: out.appendingPathComponent("tags/postgres.html"), encoding: .utf8)
+        #expect(tag.contains("Tagged too") && tag.contains(">Tagged<"), "Postgres and postgres are one tag")
     }
 
     @Test func everyPageIsStampedWithVersionTimeAndCommit() throws {
