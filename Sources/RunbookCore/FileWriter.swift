@@ -1,7 +1,10 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+
+/// The C library's write(2), named apart from `FileWriter.write` so that both platforms'
+/// C modules (Glibc, Darwin) resolve it through Foundation.
+private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
+}
 
 /// Writes generated files with plain POSIX calls. Foundation's `Data.write(to:)` makes each
 /// file atomic with a temporary copy and an fsync, which costs more than the whole page; the
@@ -32,7 +35,7 @@ enum FileWriter {
         defer { close(descriptor) }
         var offset = 0
         while offset < bytes.count {
-            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            let written = systemWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 throw WriteError(path: path, code: errno)
