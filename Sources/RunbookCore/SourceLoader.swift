@@ -159,9 +159,13 @@ public enum SourceLoader {
                 let fullPath = rootPath + "/" + relative
                 var type = entry.pointee.d_type
                 if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
+                    // A link to a file counts as the file; links to folders are not followed
+                    // (a link cycle would never end), as FileManager's enumerator does.
+                    let isLink = type == UInt8(DT_LNK)
                     var info = stat()
                     guard stat(fullPath, &info) == 0 else { continue }
-                    type = (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : (info.st_mode & S_IFMT) == S_IFREG ? UInt8(DT_REG) : 0
+                    let format = info.st_mode & S_IFMT
+                    type = format == S_IFREG ? UInt8(DT_REG) : (format == S_IFDIR && !isLink) ? UInt8(DT_DIR) : 0
                 }
                 if type == UInt8(DT_DIR) {
                     if let excludedPath, fullPath == excludedPath { continue }

@@ -95,4 +95,14 @@ import Testing
         let page = try String(contentsOf: out.appendingPathComponent("api/fresh.html"), encoding: .utf8)
         #expect(page.contains("Built 2026-11-23 12:00 UTC by runbook \(BuildInfo.toolVersion) from <code>src</code> at commit <code>\(commit)</code>."))
     }
+
+    @Test func linkedFoldersAreNotFollowedSoACycleCannotHang() throws {
+        let folder = try TempFolder(["api/a.md": "---\ntitle: A\n---\nx\n"])
+        defer { folder.remove() }
+        try FileManager.default.createSymbolicLink(at: folder.path("api/cycle"), withDestinationURL: folder.url)
+        let (report, out) = try build(folder)
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(report.published)
+        #expect(report.documentCount == 1)
+    }
 }
