@@ -9,8 +9,10 @@ public struct App: Sendable, Equatable {
     public var indexDocument: Int?
     public var documents: [Int]
 
-    /// The generated page, relative to the site root.
-    public var outputPath: String { "\(Slug.fileName(id))/index.html" }
+    /// The generated page, relative to the site root: the application's folder, where its
+    /// `index.md` would be written too. `id` is a folder name or a checked `app:` value
+    /// (see `Document.validAppName`), so it is a single, safe path segment.
+    public var outputPath: String { "\(id)/index.html" }
 }
 
 /// How fresh a runbook is, from `last_reviewed` and `review_every`.
@@ -28,8 +30,11 @@ public struct Catalog: Sendable {
     public let config: SiteConfig
     public let documents: [Document]
     public let apps: [App]
-    /// Tag → document indices, tags sorted.
-    public let tags: [(tag: String, documents: [Int])]
+    /// Tags, sorted: the name as first written, its page (relative to the site root), and the
+    /// documents that carry it.
+    public let tags: [(tag: String, page: String, documents: [Int])]
+    /// A tag, lowercased → its index in `tags`.
+    let tagIndexByKey: [String: Int]
     /// Document index → postmortems (indices) that link to it, newest first.
     public let seenInIncidents: [Int: [Int]]
     /// Postmortems, newest first.
@@ -55,7 +60,11 @@ public struct Catalog: Sendable {
     static let checklistsPage = "checklists/index.html"
     static let postmortemsPage = "postmortems/index.html"
     static let tagsPage = "tags/index.html"
-    static func tagPage(_ tag: String) -> String { "tags/\(Slug.fileName(tag)).html" }
+
+    /// The page of a tag as written in a document, if the tag is listed.
+    func tagPage(_ tag: String) -> String? {
+        tagIndexByKey[tag.trimmed().lowercased()].map { tags[$0].page }
+    }
     static let assetsFolder = "assets"
 
     init(config: SiteConfig, documents unsorted: [Document], apps: [App], today: Day, linkTargets: [Int: Set<Int>]) {
@@ -72,18 +81,34 @@ public struct Catalog: Sendable {
         for (index, app) in apps.enumerated() { appIndexByID[app.id] = index }
         self.appIndexByID = appIndexByID
 
-        // Tags that differ only in case or punctuation ("Postgres", "postgres") are one tag,
-        // shown as first written, since they would share a page.
+        // Tags that differ only in case ("Postgres", "postgres") are one tag, shown as first
+        // written. Each gets a page named after it; names that would clash ("C++" and "C#" both
+        // make "c") are numbered, and "index" is the list of tags.
         var tagMap: [String: (name: String, documents: [Int])] = [:]
         for (index, document) in documents.enumerated() {
             var seen = Set<String>()
             for tag in document.meta.tags.map({ $0.trimmed() }) where !tag.isEmpty {
-                let key = Slug.fileName(tag)
+                let key = tag.lowercased()
                 guard seen.insert(key).inserted else { continue }
                 tagMap[key, default: (tag, [])].documents.append(index)
             }
         }
-        self.tags = tagMap.keys.sorted().map { (tagMap[$0]!.name, tagMap[$0]!.documents) }
+        var usedNames: Set<String> = ["index"]
+        var tags: [(tag: String, page: String, documents: [Int])] = []
+        var tagIndexByKey: [String: Int] = [:]
+        for key in tagMap.keys.sorted() {
+            let base = Slug.fileName(key)
+            var name = base
+            var counter = 2
+            while !usedNames.insert(name).inserted {
+                name = "\(base)-\(counter)"
+                counter += 1
+            }
+            tagIndexByKey[key] = tags.count
+            tags.append((tagMap[key]!.name, "tags/\(name).html", tagMap[key]!.documents))
+        }
+        self.tags = tags
+        self.tagIndexByKey = tagIndexByKey
 
         let postmortems = documents.indices
             .filter { documents[$0].kind == .postmortem }

@@ -36,6 +36,19 @@ public final class Document: Sendable {
 
     static let markdownExtension = ".md"
 
+    /// Why `name` cannot name an application (it becomes a folder of the site), or nil.
+    static func problemWithAppName(_ name: String) -> String? {
+        if name.hasPrefix(".") { return "'\(name)' cannot start with '.'" }
+        if name.contains("/") || name.contains("\\") { return "'\(name)' must be a single name, without '/'" }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "'\(name)' contains a control character"
+        }
+        if reservedTopFolders.contains(name.lowercased()) {
+            return "'\(name)' is reserved for the site's own pages; choose another name"
+        }
+        return nil
+    }
+
     /// Folder names at the top of the source folder that never name an application.
     static let reservedTopFolders: Set<String> = ["checklists", "postmortems", "tags", "assets", "symptoms", "drills", "templates"]
 
@@ -64,7 +77,12 @@ public final class Document: Sendable {
 
         let folderApp = folders.first.flatMap { Document.reservedTopFolders.contains($0) ? nil : $0 }
         if let declared = meta.app?.trimmed(), !declared.isEmpty {
-            self.app = declared
+            if let problem = Document.problemWithAppName(declared) {
+                sink.error("'app' \(problem)", line: meta.keyLines["app"] ?? 1)
+                self.app = folderApp
+            } else {
+                self.app = declared
+            }
         } else {
             self.app = folderApp
         }
@@ -72,10 +90,12 @@ public final class Document: Sendable {
         self.isHomeIndex = folders.isEmpty && fileName == "index.md"
         self.outputPath = isHomeIndex ? "index.html" : String(path.dropLast(Document.markdownExtension.count)) + ".html"
 
+        // Every heading, nested ones (in a quote or a list) included, in the order the renderer
+        // meets them: it hands out these ids in that order.
         var slugger = Slugger()
         var headings: [Heading] = []
-        for node in body.children {
-            guard case .heading(let level) = node.kind else { continue }
+        body.forEach { node in
+            guard case .heading(let level) = node.kind else { return }
             let text = node.plainText.trimmed()
             headings.append(Heading(level: level, text: text, id: slugger.unique(text), line: node.line + bodyLineOffset))
         }

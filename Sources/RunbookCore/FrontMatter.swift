@@ -169,7 +169,7 @@ extension FrontMatter {
         return meta
     }
 
-    private static func describe(_ error: YamlError) -> (line: Int, column: Int, problem: String) {
+    static func describe(_ error: YamlError) -> (line: Int, column: Int, problem: String) {
         switch error {
         case .scanner(let context, let problem, let mark, _),
              .parser(let context, let problem, let mark, _),
@@ -198,13 +198,22 @@ extension FrontMatter {
     }
 }
 
-/// Reads typed values out of YAML nodes, reporting type mistakes with their lines.
-private struct FieldReader {
+/// Reads typed values out of YAML nodes, reporting type mistakes with their lines
+/// (front matter and `runbook.yml` alike).
+struct FieldReader {
+    /// The longest review interval accepted: a century is "never", and keeps date sums in range.
+    static let maximumDays = 36_500
+
     var sink: DiagnosticSink
     let lineOffset: Int
 
-    private func line(_ node: Node) -> Int { (node.mark?.line ?? 1) + lineOffset }
-    private func column(_ node: Node) -> Int { node.mark?.column ?? 1 }
+    init(sink: DiagnosticSink, lineOffset: Int) {
+        self.sink = sink
+        self.lineOffset = lineOffset
+    }
+
+    func line(_ node: Node) -> Int { (node.mark?.line ?? 1) + lineOffset }
+    func column(_ node: Node) -> Int { node.mark?.column ?? 1 }
 
     mutating func string(_ node: Node, key: String) -> String? {
         guard case .scalar(let scalar) = node else {
@@ -250,8 +259,8 @@ private struct FieldReader {
         guard let text = string(node, key: key) else { return nil }
         var digits = text.trimmed()
         if digits.hasSuffix("d") { digits.removeLast() }
-        guard let value = Int(digits), value > 0 else {
-            sink.error("'\(key)' must be a whole number of days greater than 0, not '\(text)'",
+        guard let value = Int(digits), value > 0, value <= FieldReader.maximumDays else {
+            sink.error("'\(key)' must be a whole number of days from 1 to \(FieldReader.maximumDays), not '\(text)'",
                        line: line(node), column: column(node))
             return nil
         }

@@ -2,31 +2,29 @@
 /// code blocks with a copy button, and links rewritten to the generated pages. Raw HTML in the
 /// source is never passed through.
 struct HTMLRenderer {
-    /// Resolves a link or image destination at a node; returns the href to write.
-    typealias LinkRewriter = (_ destination: String, _ isImage: Bool, _ node: MarkdownNode) -> String
+    /// Maps a link or image destination as written to the href to write.
+    typealias LinkRewriter = (_ destination: String) -> String
 
     let headingIDs: [String]
     let rewrite: LinkRewriter
     /// Skip the first block (an H1 that repeats the page title).
     let skipFirstBlock: Bool
-    /// Called for a raw HTML node that was left out (so the build can warn once per place).
-    let onRawHTML: (MarkdownNode) -> Void
 
     private var out = ""
     private var headingIndex = 0
 
-    init(headingIDs: [String], skipFirstBlock: Bool, rewrite: @escaping LinkRewriter,
-         onRawHTML: @escaping (MarkdownNode) -> Void) {
+    init(headingIDs: [String], skipFirstBlock: Bool, rewrite: @escaping LinkRewriter) {
         self.headingIDs = headingIDs
         self.skipFirstBlock = skipFirstBlock
         self.rewrite = rewrite
-        self.onRawHTML = onRawHTML
     }
 
     mutating func render(_ document: MarkdownNode) -> String {
         out.reserveCapacity(8192)
         for (index, block) in document.children.enumerated() {
             if case .heading = block.kind, index == 0, skipFirstBlock {
+                // The page shows the title already; keep the heading's anchor for links to it.
+                if let id = headingIDs.first { out += "<span id=\"\(HTML.escape(id))\"></span>\n" }
                 headingIndex += 1
                 continue
             }
@@ -84,7 +82,6 @@ struct HTMLRenderer {
             out += HTML.escape(literal)
             out += "</code></pre></div>\n"
         case .htmlBlock:
-            onRawHTML(node)
             out += "<!-- raw HTML omitted -->\n"
         case .paragraph:
             out += "<p>"
@@ -149,7 +146,7 @@ struct HTMLRenderer {
         case .lineBreak: out += "<br>\n"
         case .code(let code): out += "<code>\(HTML.escape(code))</code>"
         case .htmlInline:
-            onRawHTML(node)
+            break
         case .emphasis:
             out += "<em>"; renderInlines(node); out += "</em>"
         case .strong:
@@ -157,7 +154,12 @@ struct HTMLRenderer {
         case .strikethrough:
             out += "<del>"; renderInlines(node); out += "</del>"
         case .link(let destination, let title):
-            let href = rewrite(destination, false, node)
+            // No target, or a scheme that could run code: the words without a link.
+            guard !destination.isEmpty, LinkResolver.isSafeLink(destination) else {
+                renderInlines(node)
+                return
+            }
+            let href = rewrite(destination)
             out += "<a href=\"\(HTML.escape(href))\""
             if !title.isEmpty { out += " title=\"\(HTML.escape(title))\"" }
             out += ">"
@@ -165,11 +167,15 @@ struct HTMLRenderer {
             out += "</a>"
         case .image(let source, let title):
             let alt = node.plainText
-            if LinkResolver.isExternal(source) {
+            if LinkResolver.isInlineImage(source) {
+                out += "<img src=\"\(HTML.escape(source))\" alt=\"\(HTML.escape(alt))\">"
+            } else if !LinkResolver.isSafeLink(source) {
+                out += HTML.escape(alt)
+            } else if LinkResolver.isExternal(source) {
                 // Loading it would make a request leave the page: offer it as a link instead.
                 out += "<a class=\"external-image\" href=\"\(HTML.escape(source))\">\(HTML.escape(alt.isEmpty ? source : alt)) (image)</a>"
             } else {
-                let src = rewrite(source, true, node)
+                let src = rewrite(source)
                 out += "<img src=\"\(HTML.escape(src))\" alt=\"\(HTML.escape(alt))\""
                 if !title.isEmpty { out += " title=\"\(HTML.escape(title))\"" }
                 out += ">"

@@ -27,9 +27,18 @@ struct LinkAnalysis: Sendable {
             switch reference.kind {
             case .link:
                 guard !reference.destination.isEmpty else { continue }
+                guard LinkResolver.isSafeLink(reference.destination) else {
+                    sink.warning("link '\(reference.destination)' uses a scheme the site does not allow (only http, https, mailto and tel); it is shown as plain text",
+                                 line: line, column: reference.column)
+                    continue
+                }
                 note(reference.destination, line: line, column: reference.column)
             case .image:
-                if LinkResolver.isExternal(reference.destination) {
+                if LinkResolver.isInlineImage(reference.destination) { continue }
+                if !LinkResolver.isSafeLink(reference.destination) {
+                    sink.warning("image '\(reference.destination)' uses a scheme the site does not allow; it is shown as plain text",
+                                 line: line, column: reference.column)
+                } else if LinkResolver.isExternal(reference.destination) {
                     sink.warning("image '\(reference.destination)' is on another host: the site stays offline, so it is shown as a link; copy the image next to the document instead",
                                  line: line, column: reference.column)
                 } else {

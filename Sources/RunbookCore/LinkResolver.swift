@@ -51,6 +51,29 @@ struct LinkResolver: Sendable {
         folderPages = folders
     }
 
+    /// Schemes a link may use; anything else (`javascript:`, `data:`, `file:`…) is written as
+    /// plain text, since the site is safe by default.
+    static let allowedLinkSchemes: Set<String> = ["http", "https", "mailto", "tel"]
+
+    /// The lowercased scheme of an external URL (`""` for `//host`), nil for a relative one.
+    static func scheme(of destination: String) -> String? {
+        guard isExternal(destination) else { return nil }
+        guard let colon = destination.utf8.firstIndex(of: UInt8(ascii: ":")),
+              !destination.utf8.starts(with: "//".utf8) else { return "" }
+        return String(destination[..<colon]).lowercased()
+    }
+
+    /// Whether a link may be written as it is: relative, or with an allowed scheme.
+    static func isSafeLink(_ destination: String) -> Bool {
+        guard let scheme = scheme(of: destination.trimmed()) else { return true }
+        return allowedLinkSchemes.contains(scheme)
+    }
+
+    /// An image embedded in the document itself (`data:image/…`): shown, since it fetches nothing.
+    static func isInlineImage(_ source: String) -> Bool {
+        source.trimmed().lowercased().hasPrefix("data:image/")
+    }
+
     /// Whether a URL names a scheme (`https:`, `mailto:`) or a host (`//host`): RFC 3986's
     /// `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"` before any `/`, `?` or `#`.
     static func isExternal(_ destination: String) -> Bool {

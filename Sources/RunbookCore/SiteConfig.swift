@@ -20,17 +20,10 @@ public struct SiteConfig: Sendable, Equatable {
         var config = SiteConfig()
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text, .basic, .default, .utf8)
         } catch let error as YamlError {
-            var line = 1, column = 1
-            switch error {
-            case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-                line = mark.line
-                column = mark.column
-            default: break
-            }
-            sink.error("invalid YAML: \(error)".split(separator: "\n").first.map(String.init) ?? "invalid YAML",
-                       line: line, column: column)
+            let (line, column, problem) = FrontMatter.describe(error)
+            sink.error("invalid YAML: \(problem)", line: line, column: column)
             return config
         } catch {
             sink.error("invalid YAML: \(error)", line: 1)
@@ -41,24 +34,22 @@ public struct SiteConfig: Sendable, Equatable {
             sink.error("\(fileName) must be a mapping of 'key: value' lines", line: root.mark?.line ?? 1)
             return config
         }
+        var reader = FieldReader(sink: sink, lineOffset: 0)
         for (keyNode, value) in mapping {
             guard let key = keyNode.string else { continue }
-            let line = keyNode.mark?.line ?? 1
             switch key {
             case "title":
-                if let s = value.string, !s.isEmpty { config.title = s }
+                if let title = reader.string(value, key: key), !title.isEmpty { config.title = title }
             case "organisation", "organization":
-                config.organisation = value.string
+                config.organisation = reader.string(value, key: key)
             case "review_every":
-                if let text = value.string, let days = Int(text), days > 0 {
-                    config.reviewEvery = days
-                } else {
-                    sink.error("'review_every' must be a whole number of days greater than 0", line: value.mark?.line ?? line)
-                }
+                if let days = reader.days(value, key: key) { config.reviewEvery = days }
             default:
-                sink.warning("unknown key '\(key)' (known: title, organisation, review_every)", line: line)
+                reader.sink.warning("unknown key '\(key)' (known: title, organisation, review_every)", line: reader.line(keyNode),
+                                    column: reader.column(keyNode))
             }
         }
+        sink = reader.sink
         return config
     }
 }

@@ -22,6 +22,11 @@ enum SitePath {
             if index > common { href += "/" }
             href += encode(toParts[index])
         }
+        // `a:b.html` would read as a URL with the scheme `a:`; `./a:b.html` cannot.
+        if let colon = href.utf8.firstIndex(of: UInt8(ascii: ":")),
+           !href.utf8[..<colon].contains(UInt8(ascii: "/")) {
+            href = "./" + href
+        }
         if let anchor, !anchor.isEmpty { href += "#" + encodeFragment(anchor) }
         return href
     }

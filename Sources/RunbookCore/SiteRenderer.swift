@@ -44,7 +44,7 @@ struct SiteRenderer: Sendable {
         case .checklists: return Catalog.checklistsPage
         case .postmortems: return Catalog.postmortemsPage
         case .tags: return Catalog.tagsPage
-        case .tag(let index): return Catalog.tagPage(catalog.tags[index].tag)
+        case .tag(let index): return catalog.tags[index].page
         }
     }
 
@@ -83,7 +83,7 @@ struct SiteRenderer: Sendable {
             template = .tags
             context["pageTitle"] = "Tags"
             context["tags"] = catalog.tags.map { tag in
-                ["name": tag.tag, "url": encoded(Catalog.tagPage(tag.tag)), "count": tag.documents.count] as [String: Any]
+                ["name": tag.tag, "url": encoded(tag.page), "count": tag.documents.count] as [String: Any]
             }
             context["navTags"] = true
         case .tag(let index):
@@ -120,6 +120,11 @@ struct SiteRenderer: Sendable {
         return path.split(separator: "/").map { SitePath.encode(String($0)) }.joined(separator: "/")
     }
 
+    /// A document's tags as links to their pages (empty tags have none and are left out).
+    private func tagLinks(_ tags: [String]) -> [[String: Any]] {
+        tags.compactMap { tag in catalog.tagPage(tag).map { ["name": tag, "url": encoded($0)] } }
+    }
+
     private func appTitle(_ id: String?) -> String? {
         guard let id else { return nil }
         return catalog.app(id)?.title ?? id
@@ -141,17 +146,21 @@ struct SiteRenderer: Sendable {
             "alerts": document.meta.alerts.map(\.value),
             "overdue": catalog.review[index].isOverdue,
         ]
-        if let title = appTitle(document.app) { item["appTitle"] = title }
-        if let severity = document.meta.severity { item["severity"] = severity }
-        if let last = document.meta.lastReviewed, document.kind != .postmortem { item["lastReviewed"] = last.description }
-        if let date = document.meta.date { item["date"] = date.description }
-        if let duration = document.meta.duration { item["duration"] = duration }
-        if let impact = document.meta.impact { item["impact"] = impact }
+        // Every key is set, empty when the document has no value: a missing key would make
+        // Mustache look it up in the page around the list and show the page's own value.
+        item["appTitle"] = TemplateText(appTitle(document.app))
+        item["severity"] = TemplateText(document.meta.severity)
+        item["lastReviewed"] = TemplateText(document.kind == .postmortem ? nil : document.meta.lastReviewed?.description)
+        item["date"] = TemplateText(document.meta.date?.description)
+        item["duration"] = TemplateText(document.meta.duration)
+        item["impact"] = TemplateText(document.meta.impact)
+        item["due"] = TemplateText(nil)
+        item["daysLate"] = TemplateText(nil)
         let apps = document.meta.apps.isEmpty ? (document.app.map { [$0] } ?? []) : document.meta.apps
         item["apps"] = apps.map(appLink)
         if case .overdue(let due, let daysLate) = catalog.review[index] {
-            item["due"] = due.description
-            item["daysLate"] = daysLate
+            item["due"] = TemplateText(due.description)
+            item["daysLate"] = TemplateText(String(daysLate))
         }
         return item
     }
@@ -162,8 +171,7 @@ struct SiteRenderer: Sendable {
             headingIDs: document.headings.map(\.id),
             skipFirstBlock: document.bodyRepeatsTitle,
             // A link the model stage could not resolve was reported there; keep it as written.
-            rewrite: { destination, _, _ in hrefs[index][destination] ?? destination },
-            onRawHTML: { _ in })
+            rewrite: { destination in hrefs[index][destination] ?? destination })
         return renderer.render(document.body)
     }
 
@@ -232,7 +240,7 @@ struct SiteRenderer: Sendable {
         if let indexDocument = app.indexDocument {
             context["overview"] = body(indexDocument)
             context["sourcePath"] = build.source.hasSuffix("/") ? build.source + documents[indexDocument].path : build.source + "/" + documents[indexDocument].path
-            context["tags"] = documents[indexDocument].meta.tags.map { ["name": $0, "url": encoded(Catalog.tagPage($0))] }
+            context["tags"] = tagLinks(documents[indexDocument].meta.tags)
         }
         let members = app.documents.sorted { catalog.listRank[$0] < catalog.listRank[$1] }
         context["runbooks"] = members.filter { documents[$0].kind == .runbook }.map { item($0) }
@@ -267,7 +275,7 @@ struct SiteRenderer: Sendable {
             "kindPlural": document.kind.plural.prefix(1).uppercased() + document.kind.plural.dropFirst(),
             "kindListURL": document.kind == .postmortem ? Catalog.postmortemsPage : Catalog.checklistsPage,
             "owners": meta.owners,
-            "tags": meta.tags.map { ["name": $0, "url": encoded(Catalog.tagPage($0))] },
+            "tags": tagLinks(meta.tags),
             "symptoms": meta.symptoms.map(\.value),
             "alerts": meta.alerts.map(\.value),
             "extra": meta.extra.map { ["key": $0.key, "value": $0.value] },

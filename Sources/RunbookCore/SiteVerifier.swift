@@ -9,7 +9,6 @@ struct SiteVerifier {
     /// Every file of the site that is not a page (assets, copied files).
     let files: Set<String>
 
-    static let harmlessSchemes: Set<String> = ["data", "mailto", "tel", "javascript"]
 
     /// Where a relative URL written in a page of some folder leads, remembered across the pages
     /// of that folder (they share the layout's links).
@@ -27,9 +26,12 @@ struct SiteVerifier {
         for reference in references where reference.attribute != "srcset" {
             let value = reference.value.trimmed()
             if value.isEmpty { continue }
-            if LinkResolver.isExternal(value) {
-                let scheme = value.hasPrefix("//") ? "" : String(value[..<value.firstIndex(of: ":")!]).lowercased()
-                if reference.element != "a" && !SiteVerifier.harmlessSchemes.contains(scheme) {
+            if let scheme = LinkResolver.scheme(of: value) {
+                if reference.element == "a" {
+                    if !LinkResolver.allowedLinkSchemes.contains(scheme) {
+                        out.append((reference.line, "<a href=\"\(value)\"> uses the scheme '\(scheme):', which the site does not allow"))
+                    }
+                } else if !(scheme == "data" && reference.element == "img") {
                     out.append((reference.line, "<\(reference.element) \(reference.attribute)=\"\(value)\"> loads from the network; the site must work offline"))
                 }
                 continue

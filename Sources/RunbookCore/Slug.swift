@@ -14,12 +14,14 @@ public enum Slug {
         return out
     }
 
-    /// A slug safe for file names (apps, tags): also folds runs of other characters into `-`.
+    /// A slug safe for a file name (tags): lowercase letters and digits of any script, `_` and
+    /// inner `.`; every other run of characters becomes one `-`. Never empty, never starts
+    /// with a dot.
     public static func fileName(_ text: String) -> String {
         var out = ""
         var pendingDash = false
         for character in text.lowercased() {
-            if character.isASCII && (character.isLetter || character.isNumber || character == "_" || character == ".") {
+            if character.isLetter || character.isNumber || character == "_" || (character == "." && !out.isEmpty) {
                 if pendingDash && !out.isEmpty { out.append("-") }
                 pendingDash = false
                 out.append(character)

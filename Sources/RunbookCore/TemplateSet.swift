@@ -114,3 +114,14 @@ public struct TemplateSet: Sendable {
 enum PageTemplate: String, CaseIterable {
     case layout, home, app, document, list, postmortems, tags
 }
+
+/// A text value for templates that counts as false in a section when it is empty, so that
+/// `{{#duration}} · {{duration}}{{/duration}}` shows nothing for a document without one.
+struct TemplateText: MustacheCustomRenderable {
+    let value: String
+
+    init(_ value: String?) { self.value = value ?? "" }
+
+    var renderText: String { value }
+    var isNull: Bool { value.isEmpty }
+}

@@ -71,7 +71,7 @@ import Testing
         #expect(diagnostics.map(\.description) == [
             "a.md:3:16: error: 'last_reviewed' is not a date: 'last tuesday' (write it as YYYY-MM-DD)",
             "a.md:4:7: error: 'date' is not a date: '2026-02-30' (write it as YYYY-MM-DD)",
-            "a.md:5:15: error: 'review_every' must be a whole number of days greater than 0, not 'often'",
+            "a.md:5:15: error: 'review_every' must be a whole number of days from 1 to 36500, not 'often'",
         ])
     }
 

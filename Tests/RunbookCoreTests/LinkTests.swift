@@ -87,4 +87,61 @@ import Testing
         #expect(!LinkResolver.isExternal("#anchor"))
         #expect(!LinkResolver.isExternal("1http://x"))
     }
+
+    @Test func linksThatCouldRunCodeAreWrittenAsText() throws {
+        let folder = try TempFolder([
+            "api/a.md": """
+                ---
+                title: A
+                ---
+                [click](javascript:alert(1)) and <javascript:alert(2)> and ![pic](javascript:alert(3))
+                and [data](data:text/html,<b>x</b>) and ![dot](data:image/png;base64,iVBORw0KGgo=) and [empty]()
+                """,
+        ])
+        defer { folder.remove() }
+        let (report, out) = try build(folder)
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(report.published)
+        let html = try String(contentsOf: out.appendingPathComponent("api/a.html"), encoding: .utf8)
+        #expect(!html.lowercased().contains("href=\"javascript:") && !html.lowercased().contains("src=\"javascript:"),
+                "no javascript: URL reaches a link or an image")
+        #expect(html.contains("<p>click and javascript:alert(2) and pic"), "the words stay, as text")
+        #expect(!html.contains("href=\"data:"))
+        #expect(html.contains("<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"dot\">"), "inline images fetch nothing")
+        #expect(!html.contains("href=\"\""))
+        #expect(report.diagnostics.filter { $0.message.contains("scheme the site does not allow") }.map(\.line) == [4, 4, 4, 5])
+    }
+
+    @Test func appNamesCannotLeaveTheSite() throws {
+        let outer = try TempFolder(["index.html": "USER'S OWN FILE"])
+        defer { outer.remove() }
+        let folder = try TempFolder([
+            "api/a.md": "---\ntitle: A\napp: \"..\"\n---\nx\n",
+            "api/b.md": "---\ntitle: B\napp: \"ops/db\"\n---\nx\n",
+            "api/c.md": "---\ntitle: C\napp: checklists\n---\nx\n",
+        ])
+        defer { folder.remove() }
+        let (report, _) = try build(folder, out: outer.url.appendingPathComponent("site"))
+        #expect(!report.published)
+        #expect(messages(report) == [
+            "src/api/a.md:3:1: error: 'app' '..' cannot start with '.'",
+            "src/api/b.md:3:1: error: 'app' 'ops/db' must be a single name, without '/'",
+            "src/api/c.md:3:1: error: 'app' 'checklists' is reserved for the site's own pages; choose another name",
+        ])
+        #expect(try outer.read("index.html") == "USER'S OWN FILE")
+    }
+
+    @Test func applicationFoldersMayHaveAnyName() throws {
+        let folder = try TempFolder([
+            "Payments Service/index.md": "---\ntitle: Payments\n---\nSee [the runbook](refunds.md).\n",
+            "Payments Service/refunds.md": "---\ntitle: Refunds\n---\nBack to [the app](index.md) and [API](../API/).\n",
+            "API/index.md": "---\ntitle: The API\n---\nx\n",
+        ])
+        defer { folder.remove() }
+        let (report, out) = try build(folder)
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(messages(report) == [])
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("Payments Service/index.html").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("API/index.html").path))
+    }
 }

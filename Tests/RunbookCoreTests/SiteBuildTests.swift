@@ -105,4 +105,37 @@ import Testing
         #expect(report.published)
         #expect(report.documentCount == 1)
     }
+
+    @Test func aListRowNeverShowsThePagesOwnValues() throws {
+        let folder = try TempFolder([
+            "postmortems/2026-01-01-first.md": "---\ntitle: First outage\ndate: 2026-01-01\nduration: 5h\n---\nx\n",
+            "postmortems/2026-02-01-second.md": "---\ntitle: Second outage\ndate: 2026-02-01\n---\nSame as [the first](2026-01-01-first.md).\n",
+        ])
+        defer { folder.remove() }
+        let (report, out) = try build(folder)
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(report.published)
+        let first = try String(contentsOf: out.appendingPathComponent("postmortems/2026-01-01-first.html"), encoding: .utf8)
+        let row = try #require(first.range(of: "Second outage</a>")).upperBound
+        let rest = String(first[row...].prefix(80))
+        #expect(rest.contains("2026-02-01"))
+        #expect(!rest.contains("5h"), "the second outage has no duration: \(rest)")
+    }
+
+    @Test func headingsInQuotesAndListsKeepTheirOwnAnchors() throws {
+        let folder = try TempFolder([
+            "api/a.md": "---\ntitle: A\n---\n# A\n\n> ## Warning\n\n## First\n\n- ## Step one\n\n## Second\n\n[w](#warning) [s](#step-one) [t](#a)\n",
+            "api/b.md": "---\ntitle: B\n---\n[title of a](a.md#a)\n",
+        ])
+        defer { folder.remove() }
+        let (report, out) = try build(folder)
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(messages(report) == [])
+        let page = try String(contentsOf: out.appendingPathComponent("api/a.html"), encoding: .utf8)
+        #expect(page.contains("<h2 id=\"warning\">Warning"))
+        #expect(page.contains("<h2 id=\"first\">First"))
+        #expect(page.contains("<h2 id=\"step-one\">Step one"))
+        #expect(page.contains("<h2 id=\"second\">Second"))
+        #expect(page.contains("<span id=\"a\"></span>"), "the title's own heading keeps its anchor")
+    }
 }
