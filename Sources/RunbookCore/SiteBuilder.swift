@@ -57,6 +57,12 @@ private struct StageClock {
 /// The pipeline: load → parse → model → render → verify → publish.
 public enum SiteBuilder {
     public static func build(_ options: BuildOptions) throws -> BuildReport {
+        var options = options
+        // A link to an earlier site is followed: the site is replaced where it really is.
+        options.output = options.output.standardizedFileURL.resolvingSymlinksInPath()
+        let lock = try OutputFolder.Lock(for: options.output, outputDisplay: options.outputDisplay)
+        defer { withExtendedLifetime(lock) {} }
+        OutputFolder.recoverFromInterruptedBuilds(of: options.output)
         try OutputFolder.validate(output: options.output, outputDisplay: options.outputDisplay,
                                   source: options.source, sourceDisplay: options.sourceDisplay)
         var clock = StageClock()

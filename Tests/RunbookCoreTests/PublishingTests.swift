@@ -87,4 +87,45 @@ import Testing
         #expect(report.diagnostics.errorCount == 4)
         #expect(Set(report.diagnostics.map(\.file)) == ["src/api/one.md", "src/api/two.md", "src/api/three.md"])
     }
+
+    @Test func twoBuildsNeverWriteTheSameSiteAtOnce() throws {
+        let folder = try TempFolder(Self.good)
+        defer { folder.remove() }
+        let out = folder.url.deletingLastPathComponent().appendingPathComponent(folder.url.lastPathComponent + "-site")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let held = try OutputFolder.Lock(for: out, outputDisplay: "out")
+        #expect(throws: OutputFolderError.busy("out")) { try build(folder, out: out) }
+        withExtendedLifetime(held) {}
+    }
+
+    @Test func aSiteLeftOnlyInItsRetiredFolderIsPutBack() throws {
+        let folder = try TempFolder(["api/a.md": "---\ntitle: A\n---\n[broken](nope.md)\n"])
+        defer { folder.remove() }
+        let out = folder.url.deletingLastPathComponent().appendingPathComponent(folder.url.lastPathComponent + "-site")
+        defer { try? FileManager.default.removeItem(at: out) }
+        // A build killed between moving the old site aside and moving the new one in.
+        let retired = out.deletingLastPathComponent().appendingPathComponent(".\(out.lastPathComponent)\(OutputFolder.retiredInfix)4242")
+        try FileManager.default.createDirectory(at: retired, withIntermediateDirectories: true)
+        try Data(OutputFolder.markerText.utf8).write(to: retired.appendingPathComponent(OutputFolder.markerName))
+        try Data("old site".utf8).write(to: retired.appendingPathComponent("index.html"))
+        let (report, _) = try build(folder, out: out)
+        #expect(!report.published)
+        #expect(try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8) == "old site")
+        #expect(!FileManager.default.fileExists(atPath: retired.path))
+    }
+
+    @Test func aLinkToTheSiteIsFollowed() throws {
+        let folder = try TempFolder(Self.good)
+        defer { folder.remove() }
+        let (_, real) = try build(folder)
+        defer { try? FileManager.default.removeItem(at: real) }
+        let link = real.deletingLastPathComponent().appendingPathComponent(real.lastPathComponent + "-link")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: real)
+        defer { try? FileManager.default.removeItem(at: link) }
+        try folder.write("api/b.md", "---\ntitle: B\n---\nnew\n")
+        let (report, _) = try build(folder, out: link)
+        #expect(report.published)
+        #expect(FileManager.default.fileExists(atPath: real.appendingPathComponent("api/b.html").path), "the real site was updated")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == real.path, "the link is still a link")
+    }
 }
