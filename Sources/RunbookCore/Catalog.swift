@@ -45,14 +45,10 @@ public struct Catalog: Sendable {
     /// Each document's position in lists: by kind, then title, then path (computed once,
     /// since lists of thousands are sorted on many pages).
     public let listRank: [Int]
-    let indexByPath: [String: Int]
     let appIndexByID: [String: Int]
 
     public func app(_ id: String) -> App? { appIndexByID[id].map { apps[$0] } }
 
-    public func document(atPath path: String) -> Document? {
-        indexByPath[path].map { documents[$0] }
-    }
 
     public var overdueCount: Int { review.filter(\.isOverdue).count }
 
@@ -72,9 +68,6 @@ public struct Catalog: Sendable {
         self.today = today
         let documents = unsorted
         self.documents = documents
-        var indexByPath: [String: Int] = [:]
-        for (index, document) in documents.enumerated() { indexByPath[document.path] = index }
-        self.indexByPath = indexByPath
 
         self.apps = apps
         var appIndexByID: [String: Int] = [:]

@@ -11,26 +11,26 @@ enum EmbeddedTemplates {
   <p class="meta">{{^empty(owners)}}Owners: {{/empty(owners)}}{{#owners}}<span class="owner">{{.}}</span> {{/owners}}</p>
   {{^empty(tags)}}<p class="tags">{{#tags}}<a class="tag" href="{{root}}{{url}}">{{name}}</a> {{/tags}}</p>{{/empty(tags)}}
 </header>
-<section aria-labelledby="runbooks-heading">
-  <h2 id="runbooks-heading">Runbooks</h2>
+<section aria-labelledby="rb-runbooks">
+  <h2 id="rb-runbooks">Runbooks</h2>
   {{> doclist-runbooks}}
 </section>
 {{^empty(checklists)}}
-<section aria-labelledby="checklists-heading">
-  <h2 id="checklists-heading">Checklists</h2>
+<section aria-labelledby="rb-checklists">
+  <h2 id="rb-checklists">Checklists</h2>
   <ul class="plain">{{#checklists}}<li><a href="{{root}}{{url}}">{{title}}</a></li>{{/checklists}}</ul>
 </section>
 {{/empty(checklists)}}
 {{^empty(postmortems)}}
-<section aria-labelledby="postmortems-heading">
-  <h2 id="postmortems-heading">Postmortems</h2>
+<section aria-labelledby="rb-postmortems">
+  <h2 id="rb-postmortems">Postmortems</h2>
   <ul class="plain">{{#postmortems}}<li><a href="{{root}}{{url}}">{{title}}</a> <span class="meta">{{date}}{{#duration}} · {{duration}}{{/duration}}</span></li>{{/postmortems}}</ul>
 </section>
 {{/empty(postmortems)}}
 
 {{#overview}}
-<section class="overview prose" aria-labelledby="about-heading">
-<h2 id="about-heading">About {{title}}</h2>
+<section class="overview prose" aria-labelledby="rb-about">
+<h2 id="rb-about">About {{title}}</h2>
 {{{overview}}}
 {{#sourcePath}}<p class="meta source">Overview from <code>{{sourcePath}}</code></p>{{/sourcePath}}
 </section>
@@ -53,7 +53,7 @@ enum EmbeddedTemplates {
 
 """#,
         "document.mustache": #"""
-<nav class="breadcrumbs" aria-label="Breadcrumbs"><a href="{{root}}index.html">Home</a> › {{#app}}<a href="{{root}}{{url}}">{{title}}</a> › {{/app}}{{^app}}<a href="{{root}}{{kindListURL}}">{{kindPlural}}</a> › {{/app}}<span>{{title}}</span></nav>
+<nav class="breadcrumbs" aria-label="Breadcrumbs"><a href="{{root}}index.html">Home</a> › {{#app}}<a href="{{root}}{{url}}">{{title}}</a> › {{/app}}{{^app}}{{#kindListURL}}<a href="{{root}}{{kindListURL}}">{{kindPlural}}</a> › {{/kindListURL}}{{/app}}<span>{{title}}</span></nav>
 <article class="document kind-{{kind}}">
 <header class="page-header">
   <p class="kind">{{kindLabel}}{{#app}} · <a href="{{root}}{{url}}">{{title}}</a>{{/app}}{{#severity}} <span class="badge sev sev-{{severity}}">{{severity}}</span>{{/severity}}</p>
@@ -84,14 +84,14 @@ enum EmbeddedTemplates {
 <div class="prose doc-body">
 {{{body}}}
 {{^empty(runbooksUsed)}}
-<section class="related" aria-labelledby="runbooks-used">
-  <h2 id="runbooks-used">Runbooks used</h2>
+<section class="related" aria-labelledby="rb-runbooks-used">
+  <h2 id="rb-runbooks-used">Runbooks used</h2>
   <ul>{{#runbooksUsed}}<li><a href="{{root}}{{url}}">{{title}}</a></li>{{/runbooksUsed}}</ul>
 </section>
 {{/empty(runbooksUsed)}}
 {{^empty(seenIn)}}
-<section class="related seen-in" aria-labelledby="seen-in-incidents">
-  <h2 id="seen-in-incidents">Seen in incidents</h2>
+<section class="related seen-in" aria-labelledby="rb-seen-in-incidents">
+  <h2 id="rb-seen-in-incidents">Seen in incidents</h2>
   <ul>{{#seenIn}}<li><a href="{{root}}{{url}}">{{title}}</a> <span class="meta">{{date}}{{#duration}} · {{duration}}{{/duration}}</span></li>{{/seenIn}}</ul>
 </section>
 {{/empty(seenIn)}}
@@ -108,11 +108,11 @@ enum EmbeddedTemplates {
   {{#organisation}}<p class="lede">Runbooks, checklists and past incidents of {{organisation}}. Start with the <a href="{{root}}{{firstResponseURL}}">first-response checklist</a> when something is on fire.</p>{{/organisation}}
   {{{intro}}}
   <p class="stats"><span><strong>{{appCount}}</strong> applications</span> <span><strong>{{runbookCount}}</strong> runbooks</span> <span><strong>{{checklistCount}}</strong> checklists</span> <span><strong>{{postmortemCount}}</strong> postmortems</span>
-  {{#hasOverdue}}<a class="stat-overdue" href="#overdue"><strong>{{overdueCount}}</strong> overdue for review</a>{{/hasOverdue}}{{^hasOverdue}}<span class="stat-fresh">all runbooks reviewed on time</span>{{/hasOverdue}}</p>
+  {{#hasOverdue}}<a class="stat-overdue" href="#rb-overdue"><strong>{{overdueCount}}</strong> overdue for review</a>{{/hasOverdue}}{{^hasOverdue}}<span class="stat-fresh">all runbooks reviewed on time</span>{{/hasOverdue}}</p>
 </section>
 
-<section aria-labelledby="apps-heading">
-  <h2 id="apps-heading">Applications</h2>
+<section aria-labelledby="rb-apps">
+  <h2 id="rb-apps">Applications</h2>
   <ul class="cards">
   {{#apps}}
     <li class="card">
@@ -125,9 +125,17 @@ enum EmbeddedTemplates {
   </ul>
 </section>
 
+{{^empty(generalRunbooks)}}
+<section aria-labelledby="rb-general">
+  <h2 id="rb-general">Runbooks for everything</h2>
+  <ul class="plain">{{#generalRunbooks}}<li><a href="{{root}}{{url}}">{{title}}</a>{{#severity}} <span class="badge sev sev-{{severity}}">{{severity}}</span>{{/severity}}</li>
+  {{/generalRunbooks}}</ul>
+</section>
+{{/empty(generalRunbooks)}}
+
 <div class="columns">
-<section aria-labelledby="checklists-heading">
-  <h2 id="checklists-heading">Checklists</h2>
+<section aria-labelledby="rb-checklists">
+  <h2 id="rb-checklists">Checklists</h2>
   <ul class="plain">
   {{#checklists}}<li><a href="{{root}}{{url}}">{{title}}</a>{{#appTitle}} <span class="meta">· {{appTitle}}</span>{{/appTitle}}</li>
   {{/checklists}}
@@ -135,8 +143,8 @@ enum EmbeddedTemplates {
   </ul>
 </section>
 
-<section aria-labelledby="postmortems-heading">
-  <h2 id="postmortems-heading">Recent postmortems</h2>
+<section aria-labelledby="rb-postmortems">
+  <h2 id="rb-postmortems">Recent postmortems</h2>
   <ul class="plain">
   {{#recentPostmortems}}<li><a href="{{root}}{{url}}">{{title}}</a><br><span class="meta">{{date}}{{#duration}} · {{duration}}{{/duration}}{{#impact}} · {{impact}}{{/impact}}</span></li>
   {{/recentPostmortems}}
@@ -147,8 +155,8 @@ enum EmbeddedTemplates {
 </div>
 
 {{^empty(overdue)}}
-<section aria-labelledby="overdue">
-  <h2 id="overdue">Overdue for review</h2>
+<section aria-labelledby="rb-overdue">
+  <h2 id="rb-overdue">Overdue for review</h2>
   <table class="list">
     <thead><tr><th>Runbook</th><th>Application</th><th>Last reviewed</th><th>Due</th></tr></thead>
     <tbody>
@@ -173,7 +181,7 @@ enum EmbeddedTemplates {
 <link rel="stylesheet" href="{{root}}assets/style.css">
 </head>
 <body class="{{bodyClass}}">
-<a class="skip" href="#content">Skip to content</a>
+<a class="skip" href="#rb-content">Skip to content</a>
 <header class="masthead">
   <div class="masthead-inner">
     <a class="brand" href="{{root}}index.html">{{siteTitle}}</a>
@@ -186,12 +194,12 @@ enum EmbeddedTemplates {
       </ul>
     </nav>
     <form class="search" role="search" onsubmit="return false">
-      <label class="visually-hidden" for="search-box">Search</label>
-      <input id="search-box" type="search" placeholder="Search: coming with the search index" disabled>
+      <label class="visually-hidden" for="rb-search">Search</label>
+      <input id="rb-search" type="search" placeholder="Search: coming with the search index" disabled>
     </form>
   </div>
 </header>
-<main id="content" tabindex="-1">
+<main id="rb-content" tabindex="-1">
 {{{content}}}
 </main>
 <footer class="build-stamp">

@@ -100,9 +100,7 @@ struct LinkResolver: Sendable {
     func resolve(_ destination: String, from: Int) -> Result<LinkTarget, LinkProblem> {
         let trimmed = destination.trimmed()
         if LinkResolver.isExternal(trimmed) { return .success(.external) }
-        let (beforeHash, anchor) = trimmed.splitOnce(UInt8(ascii: "#"))
-        let pathPart = String(String(beforeHash).splitOnce(UInt8(ascii: "?")).head)
-        let decodedAnchor = anchor.map { $0.percentDecoded() }
+        let (pathPart, decodedAnchor) = SitePath.splitURL(trimmed)
         let sourcePath = documentPaths[from]
 
         if pathPart.isEmpty {

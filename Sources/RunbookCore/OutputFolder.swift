@@ -71,7 +71,7 @@ enum OutputFolder {
     static func validate(output: URL, outputDisplay: String, source: URL, sourceDisplay: String) throws {
         let out = canonical(output), src = canonical(source)
         if out == src { throw OutputFolderError.isSource(outputDisplay) }
-        if src.hasPrefix(out.hasSuffix("/") ? out : out + "/") {
+        if src.hasPrefix(SitePath.folderPrefix(out)) {
             throw OutputFolderError.containsSource(output: outputDisplay, source: sourceDisplay)
         }
         var isDirectory: ObjCBool = false

@@ -40,6 +40,8 @@ public struct BuildReport: Sendable {
     public var indexPage: URL
     /// Wall time of each stage, in order, for `--timings`.
     public var timings: [(stage: String, seconds: Double)] = []
+    /// Files taken from the templates folder instead of the built-in ones.
+    public var templatesUsed: [String] = []
 }
 
 /// Measures the stages of a build.
@@ -75,7 +77,7 @@ public enum SiteBuilder {
         diagnostics += loaded.diagnostics
         clock.lap("load and parse")
         let documents = loaded.documents
-        let displayPrefix = options.sourceDisplay.hasSuffix("/") ? options.sourceDisplay : options.sourceDisplay + "/"
+        let displayPrefix = SitePath.folderPrefix(options.sourceDisplay)
 
         // Model: applications, links, the catalog.
         let apps = Catalog.apps(of: documents)
@@ -114,7 +116,7 @@ public enum SiteBuilder {
                         documentCount: documents.count, fileCount: loaded.staticFiles.count,
                         overdueCount: catalog.overdueCount,
                         indexPage: options.output.standardizedFileURL.appendingPathComponent("index.html"),
-                        timings: clock.timings)
+                        timings: clock.timings, templatesUsed: templates.overridden)
         }
         if diagnostics.hasErrors { return report(published: false) }
 
@@ -157,7 +159,8 @@ public enum SiteBuilder {
             for path in loaded.staticFiles {
                 let url = staging.appendingPathComponent(path)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try FileManager.default.copyItem(at: options.source.appendingPathComponent(path), to: url)
+                // A link is copied as what it points at: the site must stand on its own.
+                try FileManager.default.copyItem(at: options.source.appendingPathComponent(path).resolvingSymlinksInPath(), to: url)
                 files.insert(path)
             }
 
@@ -166,7 +169,7 @@ public enum SiteBuilder {
                 var ids: [String: Set<String>] = [:]
                 for (path, page) in zip(pagePaths, written) { ids[path] = page.ids }
                 let verifier = SiteVerifier(pageIDs: ids, files: files)
-                let outputPrefix = options.outputDisplay.hasSuffix("/") ? options.outputDisplay : options.outputDisplay + "/"
+                let outputPrefix = SitePath.folderPrefix(options.outputDisplay)
                 // Pages grouped by folder, so that each group resolves the shared layout links once.
                 var byFolder: [String: [Int]] = [:]
                 for (index, path) in pagePaths.enumerated() {
@@ -230,6 +233,11 @@ public enum SiteBuilder {
                 out.append(Diagnostic(file: displayPrefix + path, line: 1, severity: .error,
                                       message: "this file and \(what) would both be written to \(path); rename one"))
             }
+        }
+        let assetPaths = Set(assets.map { Catalog.assetsFolder + "/" + $0 })
+        for path in statics where assetPaths.contains(path) {
+            out.append(Diagnostic(file: displayPrefix + path, line: 1, severity: .error,
+                                  message: "this file and the template asset \(path) would both be written to \(path); rename it, or put it in the templates folder's assets/ to replace the asset"))
         }
         return out
     }

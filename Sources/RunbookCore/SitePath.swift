@@ -3,6 +3,19 @@ import Foundation
 /// Paths inside the generated site. Every link the site writes is relative and names a file,
 /// so the site works the same from file:// and from any web server.
 enum SitePath {
+    /// `dir` with exactly one trailing `/`, for joining display paths (`runbooks/` + `api/a.md`).
+    static func folderPrefix(_ folder: String) -> String {
+        var trimmed = Substring(folder)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        return trimmed.hasSuffix("/") ? String(trimmed) : trimmed + "/"
+    }
+
+    /// A path relative to the site root, percent-encoded segment by segment for an href.
+    static func encodePath(_ path: String) -> String {
+        if path.utf8.allSatisfy({ isPlainURLByte($0) || $0 == UInt8(ascii: "/") }) { return path }
+        return path.split(separator: "/", omittingEmptySubsequences: false).map { encode($0) }.joined(separator: "/")
+    }
+
     /// `../` repeated once per folder of `page` (a path relative to the site root).
     static func rootPrefix(of page: String) -> String {
         String(repeating: "../", count: page.count(ofByte: UInt8(ascii: "/")))
@@ -58,6 +71,13 @@ enum SitePath {
         set.remove(charactersIn: "/;?#")
         return set
     }()
+
+    /// A URL as written, cut into its path (without `?query`) and its `#fragment` (percent-decoded).
+    static func splitURL(_ url: String) -> (path: String, anchor: String?) {
+        let (beforeHash, rawAnchor) = url.splitOnce(UInt8(ascii: "#"))
+        let path = String(String(beforeHash).splitOnce(UInt8(ascii: "?")).head)
+        return (path, rawAnchor?.percentDecoded())
+    }
 
     /// Joins `relative` onto the folder of `base` (both with `/`), resolving `.` and `..`.
     /// Returns nil when the result would leave the root.

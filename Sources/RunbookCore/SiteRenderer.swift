@@ -113,12 +113,7 @@ struct SiteRenderer: Sendable {
         return context
     }
 
-    private func encoded(_ path: String) -> String {
-        if path.utf8.allSatisfy({ $0 != UInt8(ascii: "%") && $0 != UInt8(ascii: " ") && $0 < 0x80 && $0 != UInt8(ascii: "#") && $0 != UInt8(ascii: "?") }) {
-            return path
-        }
-        return path.split(separator: "/").map { SitePath.encode(String($0)) }.joined(separator: "/")
-    }
+    private func encoded(_ path: String) -> String { SitePath.encodePath(path) }
 
     /// A document's tags as links to their pages (empty tags have none and are left out).
     private func tagLinks(_ tags: [String]) -> [[String: Any]] {
@@ -197,6 +192,11 @@ struct SiteRenderer: Sendable {
             return card
         }
         context["checklists"] = catalog.checklists.map { item($0) }
+        // Runbooks outside any application's folder would otherwise be linked from nowhere.
+        context["generalRunbooks"] = documents.indices
+            .filter { documents[$0].kind == .runbook && documents[$0].app == nil && !documents[$0].isHomeIndex }
+            .sorted { catalog.listRank[$0] < catalog.listRank[$1] }
+            .map { item($0) }
         let recentPostmortemCount = 5
         context["recentPostmortems"] = catalog.postmortems.prefix(recentPostmortemCount).map { item($0) }
         context["appCount"] = catalog.apps.count
@@ -239,7 +239,7 @@ struct SiteRenderer: Sendable {
                                       "tags": [[String: Any]]()]
         if let indexDocument = app.indexDocument {
             context["overview"] = body(indexDocument)
-            context["sourcePath"] = build.source.hasSuffix("/") ? build.source + documents[indexDocument].path : build.source + "/" + documents[indexDocument].path
+            context["sourcePath"] = SitePath.folderPrefix(build.source) + documents[indexDocument].path
             context["tags"] = tagLinks(documents[indexDocument].meta.tags)
         }
         let members = app.documents.sorted { catalog.listRank[$0] < catalog.listRank[$1] }
@@ -273,7 +273,8 @@ struct SiteRenderer: Sendable {
             "kind": document.kind.rawValue,
             "kindLabel": document.kind.label,
             "kindPlural": document.kind.plural.prefix(1).uppercased() + document.kind.plural.dropFirst(),
-            "kindListURL": document.kind == .postmortem ? Catalog.postmortemsPage : Catalog.checklistsPage,
+            "kindListURL": TemplateText(document.kind == .postmortem ? Catalog.postmortemsPage
+                                        : document.kind == .checklist ? Catalog.checklistsPage : nil),
             "owners": meta.owners,
             "tags": tagLinks(meta.tags),
             "symptoms": meta.symptoms.map(\.value),
@@ -285,7 +286,7 @@ struct SiteRenderer: Sendable {
             "toc": tocEntries,
             "tableOfContents": SiteRenderer.tableOfContentsHTML(tocEntries),
             "body": body(index),
-            "sourcePath": build.source.hasSuffix("/") ? build.source + document.path : build.source + "/" + document.path,
+            "sourcePath": SitePath.folderPrefix(build.source) + document.path,
         ]
         if let app = document.app { context["app"] = appLink(app) }
         if let severity = meta.severity { context["severity"] = severity }

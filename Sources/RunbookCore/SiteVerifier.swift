@@ -16,11 +16,6 @@ struct SiteVerifier {
         var resolved: [String: String?] = [:]
     }
 
-    func problems(page: String, references: [PageInspection.Reference]) -> [(line: Int, message: String)] {
-        var cache = Cache()
-        return problems(page: page, references: references, cache: &cache)
-    }
-
     func problems(page: String, references: [PageInspection.Reference], cache: inout Cache) -> [(line: Int, message: String)] {
         var out: [(Int, String)] = []
         for reference in references where reference.attribute != "srcset" {
@@ -36,9 +31,7 @@ struct SiteVerifier {
                 }
                 continue
             }
-            let (beforeHash, rawAnchor) = value.splitOnce(UInt8(ascii: "#"))
-            let anchor = rawAnchor?.percentDecoded()
-            let path = String(String(beforeHash).splitOnce(UInt8(ascii: "?")).head)
+            let (path, anchor) = SitePath.splitURL(value)
             let target: String
             if path.isEmpty {
                 target = page

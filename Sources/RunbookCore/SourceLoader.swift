@@ -39,11 +39,11 @@ public enum SourceLoader {
         }
         guard isDirectory.boolValue else { throw SourceLoaderError.notAFolder(displayRoot) }
 
-        let (markdown, statics) = try listFiles(root: root, excluding: excluding)
+        let (markdown, statics, skipped) = try listFiles(root: root, excluding: excluding)
         guard !markdown.isEmpty else { throw SourceLoaderError.noDocuments(displayRoot) }
-        let prefix = displayRoot.hasSuffix("/") ? displayRoot : displayRoot + "/"
+        let prefix = SitePath.folderPrefix(displayRoot)
 
-        var diagnostics: [Diagnostic] = []
+        var diagnostics = skipped.map { Diagnostic(file: prefix + $0.path, line: 1, severity: .warning, message: $0.reason) }
         var config = SiteConfig()
         let configURL = root.appendingPathComponent(SiteConfig.fileName)
         if FileManager.default.fileExists(atPath: configURL.path) {
@@ -137,16 +137,18 @@ public enum SourceLoader {
 
     /// Relative paths of Markdown files and of other files, sorted, hidden entries skipped.
     /// A plain readdir walk: FileManager's enumerator costs more than parsing at 10,000 files.
-    static func listFiles(root: URL, excluding: URL?) throws -> (markdown: [String], statics: [String]) {
+    static func listFiles(root: URL, excluding: URL?) throws -> (markdown: [String], statics: [String], skipped: [(path: String, reason: String)]) {
         let rootPath = root.standardizedFileURL.resolvingSymlinksInPath().path
         let excludedPath = excluding?.standardizedFileURL.resolvingSymlinksInPath().path
         var markdown: [String] = []
         var statics: [String] = []
+        var skipped: [(path: String, reason: String)] = []
         var pending: [String] = [""]
         while let relativeFolder = pending.popLast() {
             let folderPath = relativeFolder.isEmpty ? rootPath : rootPath + "/" + relativeFolder
             guard let directory = opendir(folderPath) else {
                 if relativeFolder.isEmpty { throw SourceLoaderError.notAFolder(rootPath) }
+                skipped.append((relativeFolder, "cannot read this folder (\(String(cString: strerror(errno)))); its documents are left out"))
                 continue
             }
             defer { closedir(directory) }
@@ -163,7 +165,10 @@ public enum SourceLoader {
                     // (a link cycle would never end), as FileManager's enumerator does.
                     let isLink = type == UInt8(DT_LNK)
                     var info = stat()
-                    guard stat(fullPath, &info) == 0 else { continue }
+                    guard stat(fullPath, &info) == 0 else {
+                        skipped.append((relative, "cannot read this entry (\(String(cString: strerror(errno)))); it is left out"))
+                        continue
+                    }
                     let format = info.st_mode & S_IFMT
                     type = format == S_IFREG ? UInt8(DT_REG) : (format == S_IFDIR && !isLink) ? UInt8(DT_DIR) : 0
                 }
@@ -180,6 +185,6 @@ public enum SourceLoader {
                 }
             }
         }
-        return (markdown.sorted(), statics.sorted())
+        return (markdown.sorted(), statics.sorted(), skipped)
     }
 }

@@ -5,6 +5,8 @@ import Mustache
 /// built-in defaults, each of which a team's own `templates/` folder can replace by name.
 public struct TemplateSet: Sendable {
     static let templateExtension = ".mustache"
+    static let builtInNames = EmbeddedTemplates.files.keys.filter { $0.hasSuffix(templateExtension) }
+        .map { String($0.dropLast(templateExtension.count)) }.sorted().joined(separator: ", ")
     static let assetsPrefix = "assets/"
 
     let library: MustacheLibrary
@@ -12,15 +14,9 @@ public struct TemplateSet: Sendable {
     let sources: [String: String]
     /// Asset path under `assets/` → bytes.
     let assets: [String: Data]
-    /// Names taken from the override folder (for `--verbose` and tests).
+    /// Files of the templates folder that differ from the built-in ones, relative to it (the
+    /// build's summary names them).
     public let overridden: [String]
-
-    /// The built-in templates only.
-    public static func builtIn() throws -> TemplateSet {
-        var diagnostics: [Diagnostic] = []
-        let set = try load(overrides: nil, diagnostics: &diagnostics)
-        return set
-    }
 
     /// Built-ins, replaced or extended by the files of `overrides` (a `templates/` folder).
     /// A template that does not parse is reported with its file, line and column.
@@ -37,7 +33,7 @@ public struct TemplateSet: Sendable {
         var overridden: [String] = []
         if let overrides {
             let display = displayPath ?? overrides.path
-            let prefix = display.hasSuffix("/") ? display : display + "/"
+            let prefix = SitePath.folderPrefix(display)
             let root = overrides.standardizedFileURL.path
             if let enumerator = FileManager.default.enumerator(at: overrides.standardizedFileURL, includingPropertiesForKeys: [.isRegularFileKey],
                                                                options: [.skipsHiddenFiles]) {
@@ -47,13 +43,19 @@ public struct TemplateSet: Sendable {
                     guard path.hasPrefix(root + "/") else { continue }
                     let relative = String(path.dropFirst(root.count + 1))
                     if relative.hasPrefix(assetsPrefix) {
-                        assets[String(relative.dropFirst(assetsPrefix.count))] = try Data(contentsOf: url)
-                        overridden.append(relative)
+                        let data = try Data(contentsOf: url)
+                        assets[String(relative.dropFirst(assetsPrefix.count))] = data
+                        if EmbeddedTemplates.files[relative].map({ Data($0.utf8) }) != data { overridden.append(relative) }
                     } else if relative.hasSuffix(templateExtension) {
                         var sink = DiagnosticSink(file: prefix + relative)
+                        let name = String(relative.dropLast(templateExtension.count))
+                        if sources[name] == nil {
+                            sink.warning("'\(relative)' replaces no built-in template (they are \(builtInNames)); it is used only where another template includes it with {{> \(name)}}",
+                                         line: 1)
+                        }
                         if let text = SourceLoader.readText(url, sink: &sink) {
                             sources[String(relative.dropLast(templateExtension.count))] = (text, prefix + relative)
-                            overridden.append(relative)
+                            if EmbeddedTemplates.files[relative] != text { overridden.append(relative) }
                         }
                         diagnostics += sink.diagnostics
                     }
@@ -73,11 +75,6 @@ public struct TemplateSet: Sendable {
                                               message: "template does not parse: \(error.error)"))
                 unparsable.insert(name)
             }
-        }
-        for required in PageTemplate.allCases
-        where library.getTemplate(named: required.rawValue) == nil && !unparsable.contains(required.rawValue) {
-            diagnostics.append(Diagnostic(file: displayPath ?? "templates", line: 1, severity: .error,
-                                          message: "template '\(required.rawValue)\(templateExtension)' is missing"))
         }
         return TemplateSet(library: library, sources: sources.mapValues(\.text), assets: assets, overridden: overridden.sorted())
     }

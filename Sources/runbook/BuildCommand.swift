@@ -60,6 +60,11 @@ struct BuildCommand: ParsableCommand {
         }
     }
 
+    /// `site` or `site/` as `site/`, for messages.
+    static func folderName(_ path: String) -> String {
+        path.hasSuffix("/") ? path : path + "/"
+    }
+
     func run() throws {
         let started = Date()
         var templatesFolder = templates
@@ -95,14 +100,20 @@ struct BuildCommand: ParsableCommand {
         }
         let errors = report.diagnostics.errorCount, warnings = report.diagnostics.warningCount
         guard report.published else {
-            Terminal.error("build failed: \(Terminal.count(errors, "error"))\(warnings > 0 ? ", \(Terminal.count(warnings, "warning"))" : ""); \(out)/ was left as it was")
+            Terminal.error("build failed: \(Terminal.count(errors, "error"))\(warnings > 0 ? ", \(Terminal.count(warnings, "warning"))" : ""); \(Self.folderName(out)) was left as it was")
             throw ExitCode(1)
         }
         if !quiet {
             let seconds = Date().timeIntervalSince(started)
-            var summary = "built \(Terminal.count(report.pageCount, "page")) from \(Terminal.count(report.documentCount, "document")) in \(String(format: "%.2f", seconds)) s into \(out)/"
+            var summary = "built \(Terminal.count(report.pageCount, "page")) from \(Terminal.count(report.documentCount, "document")) in \(String(format: "%.2f", seconds)) s into \(Self.folderName(out))"
             if warnings > 0 { summary += " (\(Terminal.count(warnings, "warning")))" }
             Terminal.line(summary)
+            if report.fileCount > 0 {
+                Terminal.line("copied \(Terminal.count(report.fileCount, "other file")) (images, attachments) as they are")
+            }
+            if let folder = templatesFolder, !report.templatesUsed.isEmpty {
+                Terminal.line("templates from \(Self.folderName(folder)): \(report.templatesUsed.joined(separator: ", "))")
+            }
             if report.overdueCount > 0 {
                 Terminal.line("\(Terminal.count(report.overdueCount, "runbook")) overdue for review")
             }

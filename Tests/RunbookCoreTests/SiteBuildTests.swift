@@ -46,7 +46,7 @@ import Testing
         let (_, out) = try build(folder)
         defer { try? FileManager.default.removeItem(at: out) }
         let fresh = try String(contentsOf: out.appendingPathComponent("api/fresh.html"), encoding: .utf8)
-        let section = try #require(fresh.range(of: "id=\"seen-in-incidents\"")).upperBound
+        let section = try #require(fresh.range(of: "id=\"rb-seen-in-incidents\"")).upperBound
         let list = String(fresh[section...].prefix(600))
         let newer = try #require(list.range(of: "Bookings locked")), older = try #require(list.range(of: "Older outage"))
         #expect(newer.lowerBound < older.lowerBound, "newest first")
@@ -137,5 +137,18 @@ import Testing
         #expect(page.contains("<h2 id=\"step-one\">Step one"))
         #expect(page.contains("<h2 id=\"second\">Second"))
         #expect(page.contains("<span id=\"a\"></span>"), "the title's own heading keeps its anchor")
+    }
+
+    @Test func runbooksOutsideAnyApplicationAreListedOnTheHomePage() throws {
+        let folder = try TempFolder(["general.md": "---\ntitle: Everything is on fire\n---\n## Steps\n\nBreathe.\n",
+                                     "api/a.md": "---\ntitle: A\n---\nx\n"])
+        defer { folder.remove() }
+        let (report, out) = try build(folder)
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(report.published)
+        let home = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(home.contains("<a href=\"general.html\">Everything is on fire</a>"))
+        let page = try String(contentsOf: out.appendingPathComponent("general.html"), encoding: .utf8)
+        #expect(page.contains("<a href=\"index.html\">Home</a> › <span>Everything is on fire</span>"))
     }
 }

@@ -29,6 +29,7 @@ import Testing
         let (report, out) = try build(source, templates: overrides.url)
         defer { try? FileManager.default.removeItem(at: out) }
         #expect(report.published)
+        #expect(report.templatesUsed == ["assets/extra.css", "layout.mustache"])
         let page = try String(contentsOf: out.appendingPathComponent("api/a.html"), encoding: .utf8)
         #expect(page.contains("ACME LAYOUT"))
         #expect(page.contains("<h1>A</h1>"), "the built-in document template still renders the content")
@@ -62,5 +63,18 @@ import Testing
         #expect(!report.published)
         #expect(report.diagnostics.contains { $0.file == "out/api/a.html" && $0.message.hasPrefix("link '../nowhere.html' points at a missing file nowhere.html") })
         #expect(report.diagnostics.contains { $0.message.hasPrefix("<img src=\"https://cdn.example/x.png\"> loads from the network") })
+    }
+
+    @Test func aTemplateThatReplacesNothingIsAWarning() throws {
+        let source = try TempFolder(["api/a.md": "---\ntitle: A\n---\nbody\n"])
+        defer { source.remove() }
+        let overrides = try TempFolder(["documnet.mustache": "<p>typo</p>"])
+        defer { overrides.remove() }
+        let (report, out) = try build(source, templates: overrides.url)
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(report.published)
+        #expect(report.diagnostics.count == 1)
+        #expect(report.diagnostics.first?.severity == .warning)
+        #expect(report.diagnostics.first?.message.hasPrefix("'documnet.mustache' replaces no built-in template") == true)
     }
 }
