@@ -212,6 +212,13 @@ struct FieldReader {
         self.lineOffset = lineOffset
     }
 
+    /// YAML's spellings of "no value", unquoted.
+    static let nullSpellings: Set<String> = ["", "~", "null", "Null", "NULL"]
+
+    static func isNull(_ scalar: Node.Scalar) -> Bool {
+        scalar.style == .plain && nullSpellings.contains(scalar.string)
+    }
+
     func line(_ node: Node) -> Int { (node.mark?.line ?? 1) + lineOffset }
     func column(_ node: Node) -> Int { node.mark?.column ?? 1 }
 
@@ -220,7 +227,7 @@ struct FieldReader {
             sink.error("'\(key)' must be a single value, not a list or mapping", line: line(node), column: column(node))
             return nil
         }
-        if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return nil }
+        if FieldReader.isNull(scalar) { return nil }
         return scalar.string
     }
 
@@ -228,7 +235,7 @@ struct FieldReader {
     mutating func list(_ node: Node, key: String) -> [Located<String>] {
         switch node {
         case .scalar(let scalar):
-            if scalar.style == .plain, ["", "~", "null"].contains(scalar.string) { return [] }
+            if FieldReader.isNull(scalar) { return [] }
             return [Located(scalar.string, line: line(node), column: column(node))]
         case .sequence(let sequence):
             var out: [Located<String>] = []

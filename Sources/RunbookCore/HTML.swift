@@ -3,7 +3,7 @@ import Mustache
 /// Escaping for text and attribute values in generated HTML.
 enum HTML {
     /// Escapes `<`, `>`, `&`, `"` and `'`, the same characters as swift-mustache's own
-    /// HTML content type, working on UTF-8 bytes.
+    /// HTML content type (and replaces NUL), working on UTF-8 bytes.
     static func escape(_ text: String) -> String {
         let utf8 = text.utf8
         let clean = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
@@ -20,6 +20,7 @@ enum HTML {
             case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
             case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
             case UInt8(ascii: "'"): out.append(contentsOf: "&#39;".utf8)
+            case 0: out.append(contentsOf: "\u{FFFD}".utf8)  // NUL is not allowed in HTML text
             default: out.append(byte)
             }
         }
@@ -30,7 +31,7 @@ enum HTML {
     private static func needsEscape(_ byte: UInt8) -> Bool {
         // All five are below "?" (0x3F): one comparison rules out most bytes.
         byte < 0x3F && (byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&")
-            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'"))
+            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == 0)
     }
 }
 

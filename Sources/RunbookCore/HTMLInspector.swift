@@ -32,7 +32,7 @@ public enum HTMLInspector {
         return true
     }()
 
-    static let urlAttributes: Set<String> = ["href", "src", "srcset", "data", "poster", "action"]
+    static let urlAttributes: Set<String> = ["href", "src", "srcset", "data", "poster", "action", "style"]
     static let skippedForText: Set<String> = ["script", "style", "button", "template"]
     /// Elements that sit inside a line of text; every other element separates words.
     static let inlineElements: Set<String> = ["a", "em", "strong", "code", "span", "del", "b", "i", "kbd", "small",
@@ -63,12 +63,10 @@ public enum HTMLInspector {
                 sax.pointee.endElement = { context, name in
                     HTMLInspector.collector(of: context)?.end(name: name)
                 }
-                if collectSections {
-                    sax.pointee.characters = { context, characters, length in
-                        HTMLInspector.collector(of: context)?.text(characters, Int(length))
-                    }
-                    sax.pointee.cdataBlock = sax.pointee.characters
+                sax.pointee.characters = { context, characters, length in
+                    HTMLInspector.collector(of: context)?.text(characters, Int(length))
                 }
+                sax.pointee.cdataBlock = sax.pointee.characters
                 withExtendedLifetime(collector) {
                     context.pointee._private = Unmanaged.passUnretained(collector).toOpaque()
                     htmlParseDocument(context)
@@ -107,6 +105,9 @@ public enum HTMLInspector {
         var headingDepth = 0
         var current: PageInspection.Section?
         var headingTitle = ""
+        /// Text of a `<style>` element being read, and the line it started on.
+        var styleText: String?
+        var styleLine = 0
 
         init(collectSections: Bool) { self.collectSections = collectSections }
 
@@ -130,6 +131,10 @@ public enum HTMLInspector {
                     cursor = cursor.advanced(by: 2)
                 }
             }
+            if name == "style" {
+                styleText = ""
+                styleLine = line
+            }
             guard collectSections else { return }
             if name == "main" || mainDepth > 0 { mainDepth += 1 }
             guard mainDepth > 0 else { return }
@@ -146,6 +151,11 @@ public enum HTMLInspector {
         }
 
         func end(name namePointer: UnsafePointer<xmlChar>?) {
+            if let text = styleText, HTMLInspector.string(namePointer) == "style" {
+                // A stylesheet in the page: checked like a style attribute.
+                result.references.append(.init(element: "style", attribute: "style", value: text, line: styleLine))
+                styleText = nil
+            }
             guard collectSections, mainDepth > 0 else { return }
             mainDepth -= 1
             if !HTMLInspector.inlineElements.contains(HTMLInspector.string(namePointer)) { separateWords() }
@@ -159,6 +169,9 @@ public enum HTMLInspector {
         }
 
         func text(_ characters: UnsafePointer<xmlChar>?, _ length: Int) {
+            if styleText != nil, let characters {
+                styleText! += String(decoding: UnsafeBufferPointer(start: characters, count: length), as: UTF8.self)
+            }
             guard mainDepth > 0, skipDepth == 0, let characters, length > 0 else { return }
             let text = String(decoding: UnsafeBufferPointer(start: characters, count: length), as: UTF8.self)
             if headingDepth > 0 {

@@ -166,6 +166,22 @@ public enum SiteBuilder {
 
             clock.lap("copy files")
             if options.verify {
+                // Stylesheets load files too: nothing from the network, nothing missing.
+                for (name, data) in templates.assets.sorted(by: { $0.key < $1.key }) where name.hasSuffix(".css") {
+                    let path = Catalog.assetsFolder + "/" + name
+                    let file = (options.templatesDisplay.map(SitePath.folderPrefix) ?? "<built-in>/") + path
+                    for url in CSS.urls(in: String(decoding: data, as: UTF8.self)) {
+                        if let scheme = LinkResolver.scheme(of: url) {
+                            if scheme != "data" {
+                                diagnostics.append(Diagnostic(file: file, line: 1, severity: .error,
+                                                              message: "stylesheet loads '\(url)' from the network; the site must work offline"))
+                            }
+                        } else if let target = SitePath.resolve(SitePath.splitURL(url).path, againstFolderOf: path), !files.contains(target) {
+                            diagnostics.append(Diagnostic(file: file, line: 1, severity: .error,
+                                                          message: "stylesheet loads '\(url)', which is not in the site"))
+                        }
+                    }
+                }
                 var ids: [String: Set<String>] = [:]
                 for (path, page) in zip(pagePaths, written) { ids[path] = page.ids }
                 let verifier = SiteVerifier(pageIDs: ids, files: files)

@@ -10,6 +10,29 @@ struct SiteVerifier {
     let files: Set<String>
 
 
+    /// One reference per URL: a `srcset` holds several, a `style` (attribute or element)
+    /// holds CSS whose `url()` and `@import` load files.
+    static func expand(_ references: [PageInspection.Reference]) -> [PageInspection.Reference] {
+        var out: [PageInspection.Reference] = []
+        for reference in references {
+            switch reference.attribute {
+            case "srcset":
+                for candidate in reference.value.split(separator: ",") {
+                    if let url = candidate.split(whereSeparator: \.isWhitespace).first {
+                        out.append(.init(element: reference.element, attribute: "srcset", value: String(url), line: reference.line))
+                    }
+                }
+            case "style":
+                for url in CSS.urls(in: reference.value) {
+                    out.append(.init(element: "style", attribute: "url", value: url, line: reference.line))
+                }
+            default:
+                out.append(reference)
+            }
+        }
+        return out
+    }
+
     /// Where a relative URL written in a page of some folder leads, remembered across the pages
     /// of that folder (they share the layout's links).
     struct Cache {
@@ -18,7 +41,7 @@ struct SiteVerifier {
 
     func problems(page: String, references: [PageInspection.Reference], cache: inout Cache) -> [(line: Int, message: String)] {
         var out: [(Int, String)] = []
-        for reference in references where reference.attribute != "srcset" {
+        for reference in SiteVerifier.expand(references) {
             let value = reference.value.trimmed()
             if value.isEmpty { continue }
             if let scheme = LinkResolver.scheme(of: value) {
@@ -26,7 +49,7 @@ struct SiteVerifier {
                     if !LinkResolver.allowedLinkSchemes.contains(scheme) {
                         out.append((reference.line, "<a href=\"\(value)\"> uses the scheme '\(scheme):', which the site does not allow"))
                     }
-                } else if !(scheme == "data" && reference.element == "img") {
+                } else if !(scheme == "data" && (reference.element == "img" || reference.element == "style")) {
                     out.append((reference.line, "<\(reference.element) \(reference.attribute)=\"\(value)\"> loads from the network; the site must work offline"))
                 }
                 continue

@@ -163,7 +163,9 @@ public enum SourceLoader {
                 if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
                     // A link to a file counts as the file; links to folders are not followed
                     // (a link cycle would never end), as FileManager's enumerator does.
+                    var linkInfo = stat()
                     let isLink = type == UInt8(DT_LNK)
+                        || (lstat(fullPath, &linkInfo) == 0 && (linkInfo.st_mode & S_IFMT) == S_IFLNK)
                     var info = stat()
                     guard stat(fullPath, &info) == 0 else {
                         skipped.append((relative, "cannot read this entry (\(String(cString: strerror(errno)))); it is left out"))

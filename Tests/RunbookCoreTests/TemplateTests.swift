@@ -77,4 +77,27 @@ import Testing
         #expect(report.diagnostics.first?.severity == .warning)
         #expect(report.diagnostics.first?.message.hasPrefix("'documnet.mustache' replaces no built-in template") == true)
     }
+
+    @Test func stylesAndSrcsetsThatFetchFromTheNetworkFailTheBuild() throws {
+        let source = try TempFolder(["api/a.md": "---\ntitle: A\n---\nbody\n"])
+        defer { source.remove() }
+        let overrides = try TempFolder([
+            "layout.mustache": """
+                <html><head><style>@import "https://fonts.example/x.css"; body { background: url(data:image/png;base64,AA==) }</style></head>
+                <body><img src="{{root}}assets/style.css" srcset="{{root}}assets/style.css 1x, https://cdn.example/x.png 2x">
+                <p style="background: url('https://cdn.example/bg.png')">{{{content}}}</p></body></html>
+                """,
+            "assets/extra.css": "@font-face { src: url(https://fonts.example/f.woff2) } .x { background: url(missing.png) }",
+        ])
+        defer { overrides.remove() }
+        let (report, _) = try build(source, templates: overrides.url)
+        #expect(!report.published)
+        let found = messages(report)
+        #expect(found.contains { $0.contains("loads from the network") && $0.contains("https://fonts.example/x.css") })
+        #expect(found.contains { $0.contains("https://cdn.example/x.png") })
+        #expect(found.contains { $0.contains("https://cdn.example/bg.png") })
+        #expect(!found.contains { $0.contains("data:image/png") }, "inline data fetches nothing")
+        #expect(found.contains { $0.hasSuffix("assets/extra.css:1:1: error: stylesheet loads 'https://fonts.example/f.woff2' from the network; the site must work offline") })
+        #expect(found.contains { $0.contains("stylesheet loads 'missing.png', which is not in the site") })
+    }
 }
