@@ -191,12 +191,25 @@ public enum SiteBuilder {
                 for (index, path) in pagePaths.enumerated() {
                     byFolder[(path as NSString).deletingLastPathComponent, default: []].append(index)
                 }
+                // A problem with an href that a document's own link produced is reported at that
+                // link in the Markdown (say, an anchor on an application's page); the rest
+                // come from templates.
+                let documentOfPage = Dictionary(jobs.enumerated().compactMap { position, job -> (Int, Int)? in
+                    if case .document(let document) = job { return (position, document) }
+                    return nil
+                }, uniquingKeysWith: { first, _ in first })
                 let problems = Array(byFolder.values).parallelMap { indices -> [Diagnostic] in
                     var cache = SiteVerifier.Cache()
-                    return indices.flatMap { index in
-                        verifier.problems(page: pagePaths[index], references: written[index].references, cache: &cache).map {
-                            Diagnostic(file: outputPrefix + pagePaths[index], line: $0.line, severity: .error,
-                                       message: $0.message + " (check the templates)")
+                    return indices.flatMap { index -> [Diagnostic] in
+                        let found = verifier.problems(page: pagePaths[index], references: written[index].references, cache: &cache)
+                        return found.map { problem in
+                            if let document = documentOfPage[index],
+                               let source = sourceOfLink(problem.url, in: documents[document], hrefs: analyses[document].hrefs) {
+                                return Diagnostic(file: displayPrefix + documents[document].path, line: source.line, column: source.column,
+                                                  severity: .error, message: problem.message)
+                            }
+                            return Diagnostic(file: outputPrefix + pagePaths[index], line: problem.line, severity: .error,
+                                              message: problem.message + " (check the templates)")
                         }
                     }
                 }
@@ -214,6 +227,14 @@ public enum SiteBuilder {
             throw error
         }
         return report(published: true)
+    }
+
+    /// Where in a document's Markdown the link that became `href` was written, if it was one.
+    private static func sourceOfLink(_ href: String, in document: Document, hrefs: [String: String]) -> (line: Int, column: Int)? {
+        for reference in document.references where reference.kind != .rawHTML && hrefs[reference.destination] == href {
+            return (reference.line + document.bodyLineOffset, reference.column)
+        }
+        return nil
     }
 
     /// Two things that would be written to the same path.

@@ -39,18 +39,25 @@ struct SiteVerifier {
         var resolved: [String: String?] = [:]
     }
 
-    func problems(page: String, references: [PageInspection.Reference], cache: inout Cache) -> [(line: Int, message: String)] {
-        var out: [(Int, String)] = []
+    /// A problem found in a page: the line of the page, the URL as written there, and what is wrong.
+    struct Problem {
+        var line: Int
+        var url: String
+        var message: String
+    }
+
+    func problems(page: String, references: [PageInspection.Reference], cache: inout Cache) -> [Problem] {
+        var out: [Problem] = []
         for reference in SiteVerifier.expand(references) {
             let value = reference.value.trimmed()
             if value.isEmpty { continue }
             if let scheme = LinkResolver.scheme(of: value) {
                 if reference.element == "a" {
                     if !LinkResolver.allowedLinkSchemes.contains(scheme) {
-                        out.append((reference.line, "<a href=\"\(value)\"> uses the scheme '\(scheme):', which the site does not allow"))
+                        out.append(Problem(line: reference.line, url: value, message: "<a href=\"\(value)\"> uses the scheme '\(scheme):', which the site does not allow"))
                     }
                 } else if !(scheme == "data" && (reference.element == "img" || reference.element == "style")) {
-                    out.append((reference.line, "<\(reference.element) \(reference.attribute)=\"\(value)\"> loads from the network; the site must work offline"))
+                    out.append(Problem(line: reference.line, url: value, message: "<\(reference.element) \(reference.attribute)=\"\(value)\"> loads from the network; the site must work offline"))
                 }
                 continue
             }
@@ -60,7 +67,7 @@ struct SiteVerifier {
                 target = page
             } else {
                 if path.hasSuffix("/") {
-                    out.append((reference.line, "link '\(value)' points at a folder; offline browsing needs a file such as index.html"))
+                    out.append(Problem(line: reference.line, url: value, message: "link '\(value)' points at a folder; offline browsing needs a file such as index.html"))
                     continue
                 }
                 let resolution: String?
@@ -71,17 +78,17 @@ struct SiteVerifier {
                     cache.resolved[path] = resolution
                 }
                 guard let resolved = resolution else {
-                    out.append((reference.line, "link '\(value)' leaves the site"))
+                    out.append(Problem(line: reference.line, url: value, message: "link '\(value)' leaves the site"))
                     continue
                 }
                 target = resolved
             }
             if let ids = pageIDs[target] {
                 if let anchor, !anchor.isEmpty, !ids.contains(anchor) {
-                    out.append((reference.line, "link '\(value)' points at a missing anchor '#\(anchor)' in \(target)"))
+                    out.append(Problem(line: reference.line, url: value, message: "link '\(value)' points at a missing anchor '#\(anchor)' in \(target)"))
                 }
             } else if !files.contains(target) {
-                out.append((reference.line, "link '\(value)' points at a missing file \(target)"))
+                out.append(Problem(line: reference.line, url: value, message: "link '\(value)' points at a missing file \(target)"))
             }
         }
         return out

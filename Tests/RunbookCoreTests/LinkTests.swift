@@ -144,4 +144,14 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("Payments Service/index.html").path))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("API/index.html").path))
     }
+
+    @Test func aMissingAnchorOnAnApplicationPageIsReportedAtTheLink() throws {
+        let folder = try TempFolder([
+            "api/index.md": "---\ntitle: API\n---\n## Dependencies\n",
+            "web/a.md": "---\ntitle: A\n---\nSee [deps](../api/#dependencies) and\n[nothing](../api/#nope).\n",
+        ])
+        defer { folder.remove() }
+        let (report, _) = try build(folder)
+        #expect(messages(report) == ["src/web/a.md:5:1: error: link '../api/index.html#nope' points at a missing anchor '#nope' in api/index.html"])
+    }
 }
