@@ -166,25 +166,20 @@ public enum SiteBuilder {
 
             clock.lap("copy files")
             if options.verify {
-                // Stylesheets load files too: nothing from the network, nothing missing.
-                for (name, data) in templates.assets.sorted(by: { $0.key < $1.key }) where name.hasSuffix(".css") {
-                    let path = Catalog.assetsFolder + "/" + name
-                    let file = (options.templatesDisplay.map(SitePath.folderPrefix) ?? "<built-in>/") + path
-                    for url in CSS.urls(in: String(decoding: data, as: UTF8.self)) {
-                        if let scheme = LinkResolver.scheme(of: url) {
-                            if scheme != "data" {
-                                diagnostics.append(Diagnostic(file: file, line: 1, severity: .error,
-                                                              message: "stylesheet loads '\(url)' from the network; the site must work offline"))
-                            }
-                        } else if let target = SitePath.resolve(SitePath.splitURL(url).path, againstFolderOf: path), !files.contains(target) {
-                            diagnostics.append(Diagnostic(file: file, line: 1, severity: .error,
-                                                          message: "stylesheet loads '\(url)', which is not in the site"))
-                        }
-                    }
-                }
                 var ids: [String: Set<String>] = [:]
                 for (path, page) in zip(pagePaths, written) { ids[path] = page.ids }
                 let verifier = SiteVerifier(pageIDs: ids, files: files)
+                // Stylesheets load files too: checked like the pages, reported at the asset.
+                for (name, data) in templates.assets.sorted(by: { $0.key < $1.key }) where name.hasSuffix(".css") {
+                    var cssCache = SiteVerifier.Cache()  // a cache holds one folder's resolutions
+                    let path = Catalog.assetsFolder + "/" + name
+                    let file = (options.templatesDisplay.map(SitePath.folderPrefix) ?? "<built-in>/") + path
+                    let references = SiteVerifier.cssReferences(String(decoding: data, as: UTF8.self),
+                                                                element: SiteVerifier.stylesheet, line: 1)
+                    for problem in verifier.problems(page: path, references: references, cache: &cssCache) {
+                        diagnostics.append(Diagnostic(file: file, line: problem.line, severity: .error, message: problem.message))
+                    }
+                }
                 let outputPrefix = SitePath.folderPrefix(options.outputDisplay)
                 // Pages grouped by folder, so that each group resolves the shared layout links once.
                 var byFolder: [String: [Int]] = [:]

@@ -252,20 +252,18 @@ struct SiteRenderer: Sendable {
     /// Headings listed in a page's table of contents.
     static let tocLevels = 2...3
 
-    static func tableOfContentsHTML(_ entries: [[String: Any]]) -> String {
-        guard !entries.isEmpty else { return "" }
+    static func tableOfContentsHTML(_ headings: [Heading]) -> String {
+        guard !headings.isEmpty else { return "" }
         var html = "<ol>"
-        for entry in entries {
-            let id = entry["id"] as? String ?? "", text = entry["text"] as? String ?? "", level = entry["level"] as? Int ?? 2
-            html += "<li class=\"toc-\(level)\"><a href=\"#\(HTML.escape(SitePath.encodeFragment(id)))\">\(HTML.escape(text))</a></li>"
+        for heading in headings {
+            html += "<li class=\"toc-\(heading.level)\"><a href=\"#\(HTML.escape(SitePath.encodeFragment(heading.id)))\">\(HTML.escape(heading.text))</a></li>"
         }
         return html + "</ol>"
     }
 
     private func documentContext(_ index: Int, page: String) -> [String: Any] {
         let document = catalog.documents[index]
-        let tocEntries = document.headings.filter { SiteRenderer.tocLevels.contains($0.level) }
-            .map { ["id": $0.id, "text": $0.text, "level": $0.level] as [String: Any] }
+        let tocHeadings = document.headings.filter { SiteRenderer.tocLevels.contains($0.level) }
         let meta = document.meta
         var context: [String: Any] = [
             "pageTitle": document.title,
@@ -283,8 +281,8 @@ struct SiteRenderer: Sendable {
             // Like Hugo's .TableOfContents: ready-made HTML (`{{{tableOfContents}}}`), rendering a
             // dozen entries through Mustache cost as much as the rest of the page; the entries are
             // there as `toc` too, for a template that wants its own markup.
-            "toc": tocEntries,
-            "tableOfContents": SiteRenderer.tableOfContentsHTML(tocEntries),
+            "toc": tocHeadings.map { ["id": $0.id, "text": $0.text, "level": $0.level] as [String: Any] },
+            "tableOfContents": SiteRenderer.tableOfContentsHTML(tocHeadings),
             "body": body(index),
             "sourcePath": SitePath.folderPrefix(build.source) + document.path,
         ]

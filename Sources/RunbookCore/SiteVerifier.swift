@@ -10,6 +10,15 @@ struct SiteVerifier {
     let files: Set<String>
 
 
+    /// The element name given to what a stylesheet file (an asset) loads.
+    static let stylesheet = "stylesheet"
+
+    /// What a piece of CSS loads, as references to check like any other: `element` is `style`
+    /// for CSS in a page, `stylesheet` for a stylesheet file.
+    static func cssReferences(_ css: String, element: String, line: Int) -> [PageInspection.Reference] {
+        CSS.urls(in: css).map { .init(element: element, attribute: "url", value: $0, line: line) }
+    }
+
     /// One reference per URL: a `srcset` holds several, a `style` (attribute or element)
     /// holds CSS whose `url()` and `@import` load files.
     static func expand(_ references: [PageInspection.Reference]) -> [PageInspection.Reference] {
@@ -23,9 +32,7 @@ struct SiteVerifier {
                     }
                 }
             case "style":
-                for url in CSS.urls(in: reference.value) {
-                    out.append(.init(element: "style", attribute: "url", value: url, line: reference.line))
-                }
+                out += cssReferences(reference.value, element: "style", line: reference.line)
             default:
                 out.append(reference)
             }
@@ -56,8 +63,10 @@ struct SiteVerifier {
                     if !LinkResolver.allowedLinkSchemes.contains(scheme) {
                         out.append(Problem(line: reference.line, url: value, message: "<a href=\"\(value)\"> uses the scheme '\(scheme):', which the site does not allow"))
                     }
-                } else if !(scheme == "data" && (reference.element == "img" || reference.element == "style")) {
-                    out.append(Problem(line: reference.line, url: value, message: "<\(reference.element) \(reference.attribute)=\"\(value)\"> loads from the network; the site must work offline"))
+                } else if !(scheme == "data" && (reference.element == "img" || reference.element == "style" || reference.element == SiteVerifier.stylesheet)) {
+                    let what = reference.element == SiteVerifier.stylesheet ? "stylesheet loads '\(value)'"
+                        : "<\(reference.element) \(reference.attribute)=\"\(value)\"> loads"
+                    out.append(Problem(line: reference.line, url: value, message: "\(what) from the network; the site must work offline"))
                 }
                 continue
             }
@@ -88,7 +97,9 @@ struct SiteVerifier {
                     out.append(Problem(line: reference.line, url: value, message: "link '\(value)' points at a missing anchor '#\(anchor)' in \(target)"))
                 }
             } else if !files.contains(target) {
-                out.append(Problem(line: reference.line, url: value, message: "link '\(value)' points at a missing file \(target)"))
+                let message = reference.element == SiteVerifier.stylesheet ? "stylesheet loads '\(value)', which is not in the site"
+                    : "link '\(value)' points at a missing file \(target)"
+                out.append(Problem(line: reference.line, url: value, message: message))
             }
         }
         return out

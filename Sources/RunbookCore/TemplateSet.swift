@@ -66,7 +66,7 @@ public struct TemplateSet: Sendable {
         var unparsable: Set<String> = []
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
             do {
-                library.register(try parse(source.text), named: name)
+                library.register(try TemplateSet.parse(source.text), named: name)
             } catch let error as MustacheTemplate.ParserError {
                 let line = error.context.lineNumber
                 let column = error.context.columnNumber - (line == 1 ? FastHTMLContentType.pragma.count : 0)
@@ -85,7 +85,7 @@ public struct TemplateSet: Sendable {
         var library = MustacheLibrary()
         for (name, text) in sources {
             do {
-                library.register(try parse(String(decoding: Array(text.utf8), as: UTF8.self)), named: name)
+                library.register(try TemplateSet.parse(String(decoding: Array(text.utf8), as: UTF8.self)), named: name)
             } catch {
                 // Cannot happen (the same text parsed in `load`); the shared copy renders the same.
                 if let shared = self.library.getTemplate(named: name) { library.register(shared, named: name) }
@@ -100,7 +100,6 @@ public struct TemplateSet: Sendable {
         return try MustacheTemplate(string: FastHTMLContentType.pragma + text)
     }
 
-    private func parse(_ text: String) throws -> MustacheTemplate { try TemplateSet.parse(text) }
 
     func render(_ template: PageTemplate, _ context: [String: Any]) -> String {
         library.render(context, withTemplate: template.rawValue) ?? ""
