@@ -20,7 +20,7 @@ test: deps
 	$(SWIFT) build --product runbook
 	$(SWIFT) test
 
-# Regenerate the built-in copy of templates/ after editing a template.
+# Regenerate the built-in copies of templates/ and symptoms/ after editing them.
 templates:
 	.ci/embed-templates.py
 

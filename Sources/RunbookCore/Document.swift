@@ -28,8 +28,18 @@ public final class Document: Sendable {
     /// Add to a body line number to get the file line number.
     public let bodyLineOffset: Int
     public let headings: [Heading]
+    /// A document of the built-in symptom knowledge base (it has no file in the source folder).
+    public let isBuiltIn: Bool
 
     public var title: String { meta.title }
+
+    /// For a symptom document: its id (`id:`, else the file name without `.md`).
+    public var symptomID: String? {
+        guard kind == .symptom else { return nil }
+        if let id = meta.id, !id.isEmpty { return id }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return name.hasSuffix(Document.markdownExtension) ? String(name.dropLast(Document.markdownExtension.count)) : name
+    }
 
     /// The generated page, relative to the site root: `api/db-locked.html`.
     public let outputPath: String
@@ -53,8 +63,9 @@ public final class Document: Sendable {
     static let reservedTopFolders: Set<String> = ["checklists", "postmortems", "tags", "assets", "symptoms", "drills", "templates"]
 
     init(path: String, meta: FrontMatter, body: MarkdownNode, references: [MarkdownReference], bodyLineOffset: Int,
-         sink: inout DiagnosticSink) {
+         isBuiltIn: Bool = false, sink: inout DiagnosticSink) {
         self.path = path
+        self.isBuiltIn = isBuiltIn
         self.meta = meta
         self.body = body
         self.references = references

@@ -25,6 +25,10 @@ enum FileWriter {
         }
     }
 
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        try bytes.withUnsafeBytes { try write($0, to: path) }
+    }
+
     static func write(_ data: Data, to path: String) throws {
         try data.withUnsafeBytes { try write($0, to: path) }
     }

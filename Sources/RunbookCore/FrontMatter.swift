@@ -33,6 +33,14 @@ public struct FrontMatter: Sendable, Equatable {
     public var impact: String?
     public var apps: [String] = []
     public var runbooks: [Located<String>] = []
+    /// Symptom documents: the symptom's id, a one-line summary, its category, look-alike
+    /// symptoms, and the phrases (`signatures`, `hints`) that recognise it in pasted text.
+    public var id: String?
+    public var summary: String?
+    public var category: String?
+    public var neighbours: [String] = []
+    public var signatures: [Located<String>] = []
+    public var hints: [Located<String>] = []
     /// Keys not listed above, with their values flattened to text for display.
     public var extra: [(key: String, value: String)] = []
     /// Where each known key was written (file line), for diagnostics.
@@ -46,6 +54,8 @@ public struct FrontMatter: Sendable, Equatable {
             && lhs.alerts == rhs.alerts && lhs.lastReviewed == rhs.lastReviewed
             && lhs.reviewEvery == rhs.reviewEvery && lhs.date == rhs.date && lhs.duration == rhs.duration
             && lhs.impact == rhs.impact && lhs.apps == rhs.apps && lhs.runbooks == rhs.runbooks
+            && lhs.id == rhs.id && lhs.summary == rhs.summary && lhs.category == rhs.category
+            && lhs.neighbours == rhs.neighbours && lhs.signatures == rhs.signatures && lhs.hints == rhs.hints
             && lhs.extra.map(\.key) == rhs.extra.map(\.key) && lhs.extra.map(\.value) == rhs.extra.map(\.value)
     }
 }
@@ -66,6 +76,7 @@ extension FrontMatter {
     static let knownKeys: Set<String> = [
         "title", "app", "kind", "owners", "tags", "severity", "symptoms", "alerts", "last_reviewed",
         "review_every", "date", "duration", "impact", "apps", "runbooks",
+        "id", "summary", "category", "neighbours", "signatures", "hints",
     ]
 
     /// Splits `--- yaml --- body`. An opening fence without a closing one is an error.
@@ -156,6 +167,12 @@ extension FrontMatter {
             case "impact": meta.impact = reader.string(value, key: key)
             case "apps": meta.apps = reader.list(value, key: key).map(\.value)
             case "runbooks": meta.runbooks = reader.list(value, key: key)
+            case "id": meta.id = reader.string(value, key: key)?.trimmed()
+            case "summary": meta.summary = reader.string(value, key: key)
+            case "category": meta.category = reader.string(value, key: key)
+            case "neighbours": meta.neighbours = reader.list(value, key: key).map(\.value)
+            case "signatures": meta.signatures = reader.list(value, key: key)
+            case "hints": meta.hints = reader.list(value, key: key)
             default: meta.extra.append((key, displayText(value)))
             }
         }

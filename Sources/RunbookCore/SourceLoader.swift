@@ -77,12 +77,12 @@ public enum SourceLoader {
         return (document, sink.diagnostics)
     }
 
-    static func parseDocument(path: String, text: String, sink: inout DiagnosticSink) -> Document {
+    static func parseDocument(path: String, text: String, isBuiltIn: Bool = false, sink: inout DiagnosticSink) -> Document {
         let split = FrontMatter.split(text, sink: &sink)
         let meta = FrontMatter.parse(split, sink: &sink)
         let parsed = Markdown.parseWithReferences(split.body)
         return Document(path: path, meta: meta, body: parsed.root, references: parsed.references,
-                        bodyLineOffset: split.bodyLineOffset, sink: &sink)
+                        bodyLineOffset: split.bodyLineOffset, isBuiltIn: isBuiltIn, sink: &sink)
     }
 
     /// The file's text, or nil with an error naming the line and column of the first byte

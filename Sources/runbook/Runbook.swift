@@ -15,6 +15,6 @@ struct Runbook: ParsableCommand {
             Start with:  runbook build   then open site/index.html in a browser.
             """,
         version: BuildInfo.toolVersion,
-        subcommands: [BuildCommand.self]
+        subcommands: [BuildCommand.self, SearchCommand.self]
     )
 }

@@ -13,6 +13,21 @@ enum Terminal {
         useColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 
+    /// Colour for what goes to stdout (results): only when stdout itself is a terminal.
+    static let stdoutUsesColor: Bool = {
+        ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) != 0
+            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    }()
+
+    static func stdoutPaint(_ text: String, _ code: String) -> String {
+        stdoutUsesColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    /// A remark about what the command did (stderr, so that results stay clean).
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("runbook: \(message)\n".utf8))
+    }
+
     static func line(_ text: String) {
         print(text)
     }

@@ -1,0 +1,156 @@
+/// The bytes of the search index, shared by the file the CLI reads (`search/index.rbx`) and the
+/// shards the site's script reads (the same posting bytes, base64-encoded).
+///
+/// File layout, version 1 (all integers little-endian):
+///
+///     "RBIX" | version u32 | section count u32 | checksum u64 (FNV-1a of everything after the header)
+///     section table: (name: 4 bytes, offset u64, length u64) × count
+///     sections, each 8-byte aligned
+///
+/// Sections are either fixed-width arrays (`u32 `, `u8  `…) or *tables*: a record count u32,
+/// `count + 1` u32 offsets, then the records, each a sequence of LEB128 varints and
+/// length-prefixed UTF-8 strings. Postings are varints too (see `SearchIndexBuilder`).
+public enum IndexFormat {
+    public static let magic: [UInt8] = Array("RBIX".utf8)
+    /// Bump when the layout or the meaning of a field changes: an index of another version is
+    /// rebuilt, never misread.
+    public static let version: UInt32 = 1
+    static let headerSize = 4 + 4 + 4 + 8
+    static let sectionEntrySize = 4 + 8 + 8
+
+    /// FNV-1a, 64 bits: enough to tell a truncated or damaged file from a good one.
+    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        // Eight bytes a step keeps the check cheap for tens of megabytes.
+        let words = bytes.count / 8
+        for index in 0..<words {
+            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)) &* 0x100_0000_01b3
+        }
+        for index in (words * 8)..<bytes.count {
+            hash = (hash ^ UInt64(bytes[index])) &* 0x100_0000_01b3
+        }
+        return hash
+    }
+}
+
+/// Appends varints, strings and fixed-width integers to a byte array.
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    mutating func varint(_ value: Int) {
+        var v = UInt64(value)
+        while v >= 0x80 {
+            bytes.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    mutating func string(_ text: String) {
+        let utf8 = Array(text.utf8)
+        varint(utf8.count)
+        bytes += utf8
+    }
+
+    mutating func u32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+    mutating func u64(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+
+    /// A table of records: count, offsets, records.
+    static func table(_ records: [[UInt8]]) -> [UInt8] {
+        var out = ByteWriter()
+        out.u32(UInt32(records.count))
+        var offset: UInt32 = 0
+        out.u32(0)
+        for record in records {
+            offset += UInt32(record.count)
+            out.u32(offset)
+        }
+        for record in records { out.bytes += record }
+        return out.bytes
+    }
+
+    static func array(_ values: [UInt32]) -> [UInt8] {
+        var out = ByteWriter()
+        out.bytes.reserveCapacity(values.count * 4)
+        for value in values { out.u32(value) }
+        return out.bytes
+    }
+}
+
+/// Reads varints and strings from a record.
+struct ByteReader {
+    let bytes: UnsafeRawBufferPointer
+    var offset: Int
+
+    init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    var atEnd: Bool { offset >= bytes.count }
+
+    /// A varint; a damaged record reads as 0 rather than past its end (the checksum catches
+    /// damage before any reading; this only keeps a bug from becoming a crash).
+    @inline(__always) mutating func varint() -> Int {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            offset += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return Int(truncatingIfNeeded: result) }
+            shift += 7
+            if shift > 63 { break }
+        }
+        return Int(truncatingIfNeeded: result)
+    }
+
+    mutating func string() -> String {
+        let length = varint()
+        let end = min(offset + max(length, 0), bytes.count)
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<end]), as: UTF8.self)
+        offset = end
+        return text
+    }
+
+    /// The raw bytes of a length-prefixed field, without copying.
+    mutating func slice() -> UnsafeRawBufferPointer {
+        let length = varint()
+        let end = min(offset + max(length, 0), bytes.count)
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<end])
+        offset = end
+        return slice
+    }
+}
+
+/// A table section read in place.
+struct TableView {
+    let base: UnsafeRawBufferPointer
+    let count: Int
+
+    init(_ base: UnsafeRawBufferPointer) {
+        self.base = base
+        count = base.count >= 4 ? Int(base.loadUnaligned(as: UInt32.self).littleEndian) : 0
+    }
+
+    var isValid: Bool { base.count >= 4 + (count + 1) * 4 }
+
+    @inline(__always) func record(_ index: Int) -> UnsafeRawBufferPointer {
+        let start = Int(base.loadUnaligned(fromByteOffset: 4 + index * 4, as: UInt32.self).littleEndian)
+        let end = Int(base.loadUnaligned(fromByteOffset: 8 + index * 4, as: UInt32.self).littleEndian)
+        let dataStart = 4 + (count + 1) * 4
+        let lower = min(dataStart + start, base.count), upper = min(dataStart + max(end, start), base.count)
+        return UnsafeRawBufferPointer(rebasing: base[lower..<upper])
+    }
+
+    func reader(_ index: Int) -> ByteReader { ByteReader(record(index)) }
+}
+
+/// A fixed-width u32 array section read in place.
+struct U32View {
+    let base: UnsafeRawBufferPointer
+    var count: Int { base.count / 4 }
+    @inline(__always) subscript(index: Int) -> Int {
+        Int(base.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self).littleEndian)
+    }
+}

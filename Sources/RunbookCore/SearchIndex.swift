@@ -1,0 +1,316 @@
+import Foundation
+
+public enum SearchIndexError: Error, CustomStringConvertible, Equatable {
+    case unreadable(String, reason: String)
+    case notAnIndex(String)
+    case otherVersion(String, found: UInt32)
+    case damaged(String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): return "cannot read the search index \(path): \(reason)"
+        case .notAnIndex(let path): return "\(path) is not a runbook search index"
+        case .otherVersion(let path, let found):
+            return "\(path) is a search index of format \(found); this runbook reads format \(IndexFormat.version)"
+        case .damaged(let path, let reason): return "the search index \(path) is damaged (\(reason))"
+        }
+    }
+}
+
+/// Section names (four bytes each) of the index file.
+enum IndexSection: String, CaseIterable {
+    case meta = "meta", documents = "docs", units = "unit", unitDocuments = "udoc", terms = "term"
+    case documentTerms = "dter", symptoms = "symp", symptomDocuments = "sdoc", symptomUnits = "suni", manifest = "mani"
+}
+
+extension SearchIndexContent {
+    /// The index file's bytes.
+    public func fileBytes() -> [UInt8] {
+        var sections: [(IndexSection, [UInt8])] = []
+        var meta = ByteWriter()
+        meta.varint(units.count)
+        meta.varint(documents.count)
+        meta.string(manifest.toolStamp)
+        sections.append((.meta, meta.bytes))
+
+        sections.append((.documents, ByteWriter.table(documents.map { document in
+            var record = ByteWriter()
+            record.varint(DocumentKind.allCases.firstIndex(of: document.kind) ?? 0)
+            record.string(document.path)
+            record.string(document.title)
+            record.string(document.app ?? "")
+            record.string(document.url)
+            record.string(document.symptomID ?? "")
+            record.varint(document.isBuiltIn ? 1 : 0)
+            record.varint(document.firstUnit)
+            record.varint(document.unitCount)
+            record.varint(document.symptoms.count)
+            for symptom in document.symptoms { record.varint(symptom) }
+            return record.bytes
+        })))
+        sections.append((.units, ByteWriter.table(units.map { unit in
+            var record = ByteWriter()
+            record.varint(unit.document)
+            record.varint(unit.line)
+            record.varint(unit.section == nil ? 0 : 1)
+            record.string(unit.section ?? "")
+            record.string(unit.anchor ?? "")
+            record.varint(unit.symptoms.count)
+            for symptom in unit.symptoms { record.varint(symptom) }
+            return record.bytes
+        })))
+        sections.append((.unitDocuments, ByteWriter.array(units.map { UInt32($0.document) })))
+        func termTable(_ list: [(term: String, df: Int, postings: [UInt8])]) -> [UInt8] {
+            ByteWriter.table(list.map { entry in
+                var record = ByteWriter()
+                record.string(entry.term)
+                record.varint(entry.df)
+                record.varint(entry.postings.count)
+                record.bytes += entry.postings
+                return record.bytes
+            })
+        }
+        sections.append((.terms, termTable(terms)))
+        sections.append((.documentTerms, termTable(documentTerms)))
+        sections.append((.symptoms, ByteWriter.table(symptoms.map { symptom in
+            var record = ByteWriter()
+            record.string(symptom.id)
+            record.string(symptom.title)
+            record.varint(symptom.signatures.count)
+            for signature in symptom.signatures { record.string(signature) }
+            record.varint(symptom.hints.count)
+            for hint in symptom.hints { record.string(hint) }
+            return record.bytes
+        })))
+        func idLists(_ lists: [[Int]]) -> [UInt8] {
+            ByteWriter.table(lists.map { list in
+                var record = ByteWriter()
+                record.varint(list.count)
+                var previous = 0
+                for id in list { record.varint(id - previous); previous = id }
+                return record.bytes
+            })
+        }
+        sections.append((.symptomDocuments, idLists(symptomDocuments)))
+        sections.append((.symptomUnits, idLists(symptomUnits)))
+        sections.append((.manifest, ByteWriter.table(manifest.entries.map { entry in
+            var record = ByteWriter()
+            record.string(entry.path)
+            record.varint(entry.size)
+            record.varint(entry.modified)
+            return record.bytes
+        })))
+
+        // Header, section table, then the sections, 8-byte aligned.
+        var body = ByteWriter()
+        let tableSize = IndexFormat.sectionEntrySize * sections.count
+        var offset = IndexFormat.headerSize + tableSize
+        var placed: [(IndexSection, Int, Int)] = []
+        for (name, bytes) in sections {
+            offset = (offset + 7) & ~7
+            placed.append((name, offset, bytes.count))
+            offset += bytes.count
+        }
+        var table = ByteWriter()
+        for (name, start, length) in placed {
+            table.bytes += Array(name.rawValue.utf8)
+            table.u64(UInt64(start))
+            table.u64(UInt64(length))
+        }
+        body.bytes = table.bytes
+        for ((_, start, _), (_, bytes)) in zip(placed, sections) {
+            while IndexFormat.headerSize + body.bytes.count < start { body.bytes.append(0) }
+            body.bytes += bytes
+        }
+        var header = ByteWriter()
+        header.bytes += IndexFormat.magic
+        header.u32(IndexFormat.version)
+        header.u32(UInt32(sections.count))
+        header.u64(body.bytes.withUnsafeBytes(IndexFormat.checksum))
+        return header.bytes + body.bytes
+    }
+}
+
+/// An index file mapped into memory and read in place: opening it costs a checksum pass and
+/// nothing else; a query decodes only the postings and records it needs.
+public final class SearchIndex: @unchecked Sendable {
+    public let path: String
+    private let base: UnsafeMutableRawPointer
+    private let size: Int
+    let bytes: UnsafeRawBufferPointer
+    public let unitCount: Int
+    public let documentCount: Int
+    public let toolStamp: String
+    let documentsTable: TableView
+    let unitsTable: TableView
+    let unitDocuments: U32View
+    let termsTable: TableView
+    let documentTermsTable: TableView
+    let symptomsTable: TableView
+    let symptomDocumentsTable: TableView
+    let symptomUnitsTable: TableView
+    let manifestTable: TableView
+
+    /// Opens and checks `path`; a file that is not a whole index of this version throws.
+    public init(path: String, display: String? = nil) throws {
+        let shown = display ?? path
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SearchIndexError.unreadable(shown, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw SearchIndexError.unreadable(shown, reason: String(cString: strerror(errno))) }
+        let size = Int(info.st_size)
+        self.size = size
+        guard size >= IndexFormat.headerSize else { throw SearchIndexError.notAnIndex(shown) }
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
+            throw SearchIndexError.unreadable(shown, reason: String(cString: strerror(errno)))
+        }
+        base = mapped
+        let all = UnsafeRawBufferPointer(start: mapped, count: size)
+        bytes = all
+        let fail = { (error: SearchIndexError) -> SearchIndexError in
+            munmap(mapped, size)
+            return error
+        }
+        guard Array(all[0..<4]) == IndexFormat.magic else { throw fail(.notAnIndex(shown)) }
+        let version = all.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian
+        guard version == IndexFormat.version else { throw fail(.otherVersion(shown, found: version)) }
+        let sectionCount = Int(all.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian)
+        let stored = all.loadUnaligned(fromByteOffset: 12, as: UInt64.self).littleEndian
+        guard IndexFormat.checksum(UnsafeRawBufferPointer(rebasing: all[IndexFormat.headerSize...])) == stored else {
+            throw fail(.damaged(shown, reason: "checksum mismatch"))
+        }
+        var found: [String: UnsafeRawBufferPointer] = [:]
+        for index in 0..<sectionCount {
+            let entry = IndexFormat.headerSize + index * IndexFormat.sectionEntrySize
+            guard entry + IndexFormat.sectionEntrySize <= size else { throw fail(.damaged(shown, reason: "section table cut short")) }
+            let name = String(decoding: all[entry..<entry + 4], as: UTF8.self)
+            let start = Int(all.loadUnaligned(fromByteOffset: entry + 4, as: UInt64.self).littleEndian)
+            let length = Int(all.loadUnaligned(fromByteOffset: entry + 12, as: UInt64.self).littleEndian)
+            guard start >= 0, length >= 0, start + length <= size else { throw fail(.damaged(shown, reason: "section \(name) out of bounds")) }
+            found[name] = UnsafeRawBufferPointer(rebasing: all[start..<start + length])
+        }
+        for section in IndexSection.allCases where found[section.rawValue] == nil {
+            throw fail(.damaged(shown, reason: "section \(section.rawValue) missing"))
+        }
+        func section(_ name: IndexSection) -> UnsafeRawBufferPointer { found[name.rawValue]! }
+        var meta = ByteReader(section(.meta))
+        unitCount = meta.varint()
+        documentCount = meta.varint()
+        toolStamp = meta.string()
+        documentsTable = TableView(section(.documents))
+        unitsTable = TableView(section(.units))
+        unitDocuments = U32View(base: section(.unitDocuments))
+        termsTable = TableView(section(.terms))
+        documentTermsTable = TableView(section(.documentTerms))
+        symptomsTable = TableView(section(.symptoms))
+        symptomDocumentsTable = TableView(section(.symptomDocuments))
+        symptomUnitsTable = TableView(section(.symptomUnits))
+        manifestTable = TableView(section(.manifest))
+        let tables = [documentsTable, unitsTable, termsTable, documentTermsTable, symptomsTable,
+                      symptomDocumentsTable, symptomUnitsTable, manifestTable]
+        guard tables.allSatisfy(\.isValid), documentsTable.count == documentCount, unitsTable.count == unitCount,
+              unitDocuments.count == unitCount else {
+            throw fail(.damaged(shown, reason: "tables do not agree"))
+        }
+    }
+
+    deinit { munmap(base, size) }
+
+    // MARK: - Records
+
+    public func document(_ index: Int) -> IndexedDocument {
+        var reader = documentsTable.reader(index)
+        let kindIndex = reader.varint()
+        let kind = DocumentKind.allCases.indices.contains(kindIndex) ? DocumentKind.allCases[kindIndex] : .runbook
+        let path = reader.string(), title = reader.string(), app = reader.string(), url = reader.string()
+        let symptomID = reader.string()
+        let builtIn = reader.varint() == 1
+        let firstUnit = reader.varint(), unitCount = reader.varint()
+        let symptoms = (0..<max(0, min(reader.varint(), 1 << 16))).map { _ in reader.varint() }
+        return IndexedDocument(kind: kind, path: path, title: title, app: app.isEmpty ? nil : app, url: url,
+                               symptomID: symptomID.isEmpty ? nil : symptomID, isBuiltIn: builtIn,
+                               firstUnit: firstUnit, unitCount: unitCount, symptoms: symptoms)
+    }
+
+    /// The kind and application of a document, without decoding the rest (for filters).
+    func documentKindAndApp(_ index: Int) -> (DocumentKind, UnsafeRawBufferPointer) {
+        var reader = documentsTable.reader(index)
+        let kindIndex = reader.varint()
+        _ = reader.slice(); _ = reader.slice()
+        let app = reader.slice()
+        return (DocumentKind.allCases.indices.contains(kindIndex) ? DocumentKind.allCases[kindIndex] : .runbook, app)
+    }
+
+    func documentFirstUnit(_ index: Int) -> Int {
+        var reader = documentsTable.reader(index)
+        _ = reader.varint()
+        for _ in 0..<5 { _ = reader.slice() }
+        _ = reader.varint()
+        return reader.varint()
+    }
+
+    public func unit(_ index: Int) -> IndexedUnit {
+        var reader = unitsTable.reader(index)
+        let document = reader.varint(), line = reader.varint()
+        let hasSection = reader.varint() == 1
+        let section = reader.string(), anchor = reader.string()
+        let symptoms = (0..<max(0, min(reader.varint(), 1 << 16))).map { _ in reader.varint() }
+        return IndexedUnit(document: document, line: line, section: hasSection ? section : nil,
+                           anchor: anchor.isEmpty ? nil : anchor, excerpt: "", symptoms: symptoms)
+    }
+
+    /// (df, postings) of a term, by binary search over the sorted term table.
+    func lookup(_ term: String, in table: TableView) -> (df: Int, postings: UnsafeRawBufferPointer)? {
+        var key = term
+        return key.withUTF8 { wanted -> (Int, UnsafeRawBufferPointer)? in
+            var low = 0, high = table.count - 1
+            while low <= high {
+                let middle = (low + high) >> 1
+                var reader = table.reader(middle)
+                let candidate = reader.slice()
+                let order = compareBytes(candidate, UnsafeRawBufferPointer(wanted))
+                if order == 0 {
+                    let df = reader.varint()
+                    return (df, reader.slice())
+                }
+                if order < 0 { low = middle + 1 } else { high = middle - 1 }
+            }
+            return nil
+        }
+    }
+
+    public func symptoms() -> [(id: String, title: String, signatures: [String], hints: [String])] {
+        (0..<symptomsTable.count).map { index in
+            var reader = symptomsTable.reader(index)
+            let id = reader.string(), title = reader.string()
+            let signatures = (0..<reader.varint()).map { _ in reader.string() }
+            let hints = (0..<reader.varint()).map { _ in reader.string() }
+            return (id, title, signatures, hints)
+        }
+    }
+
+    func idList(_ table: TableView, _ index: Int) -> [Int] {
+        guard index < table.count else { return [] }
+        var reader = table.reader(index)
+        var previous = 0
+        return (0..<reader.varint()).map { _ in previous += reader.varint(); return previous }
+    }
+
+    public func manifest() -> SourceManifest {
+        SourceManifest(entries: (0..<manifestTable.count).map { index in
+            var reader = manifestTable.reader(index)
+            return SourceManifest.Entry(path: reader.string(), size: reader.varint(), modified: reader.varint())
+        }, toolStamp: toolStamp)
+    }
+}
+
+@inline(__always) func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+    let common = min(a.count, b.count)
+    if common > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+        let order = memcmp(pa, pb, common)
+        if order != 0 { return Int(order) }
+    }
+    return a.count - b.count
+}

@@ -1,0 +1,186 @@
+import Foundation
+
+/// One result as `runbook search` shows it (and as `--json` prints it).
+public struct SearchResult: Sendable, Equatable {
+    public var rank: Int
+    public var kind: DocumentKind
+    /// The symptom id for a symptom, else the document's path relative to the source folder.
+    public var id: String
+    public var title: String
+    public var app: String?
+    /// Relative to the source folder; nil for a built-in symptom (it has no file).
+    public var path: String?
+    public var line: Int?
+    public var section: String?
+    public var anchor: String?
+    /// The page (and section), relative to the site root.
+    public var url: String
+    public var score: Double
+    public var snippet: String
+    /// Byte ranges of `snippet` that matched query words (for highlighting).
+    public var highlights: [Range<Int>]
+    public var symptoms: [String]
+}
+
+/// What a search found.
+public struct SearchResponse: Sendable, Equatable {
+    public var query: String
+    /// Symptoms recognised in the query, best first.
+    public var symptoms: [String]
+    public var results: [SearchResult]
+}
+
+extension SearchEngine {
+    /// Runs `query` and dresses the hits: titles, places, snippets from the source text.
+    /// `source` is the folder the index was built from (for snippets); a file that cannot be read
+    /// gets an empty snippet, not an error.
+    public func respond(_ query: SearchQuery, source: URL?) -> SearchResponse {
+        let (prepared, hits) = search(query)
+        let queryTerms = Set(prepared.terms)
+        var results: [SearchResult] = []
+        for (position, hit) in hits.enumerated() {
+            let document = index.document(hit.document)
+            let unit = index.unit(hit.unit)
+            var url = document.url
+            if let anchor = unit.anchor { url += "#" + SitePath.encodeFragment(anchor) }
+            let text: String?
+            if document.isBuiltIn {
+                let name = String(document.path.dropFirst(SymptomBase.folder.count + 1))
+                text = EmbeddedSymptoms.files[name]
+            } else {
+                text = source.flatMap { folder -> String? in
+                    // Edited or removed since indexing (with --index): the result stands, without a snippet.
+                    do { return try String(contentsOf: folder.appendingPathComponent(document.path), encoding: .utf8) } catch { return nil }
+                }
+            }
+            let nextLine = hit.unit + 1 < index.unitCount && index.unitDocuments[hit.unit + 1] == hit.document
+                ? index.unit(hit.unit + 1).line : Int.max
+            let (snippet, highlights) = Snippet.best(in: text ?? "", lines: unit.line..<nextLine, terms: queryTerms)
+            let tagged: [String] = Set(document.symptoms + unit.symptoms).sorted().compactMap { (symptom: Int) -> String? in
+                symptomIDs.indices.contains(symptom) ? symptomIDs[symptom] : nil
+            }
+            results.append(SearchResult(
+                rank: position + 1, kind: document.kind, id: document.symptomID ?? document.path, title: document.title,
+                app: document.app, path: document.isBuiltIn ? nil : document.path, line: document.isBuiltIn ? nil : unit.line,
+                section: unit.section, anchor: unit.anchor, url: url, score: hit.score, snippet: snippet,
+                highlights: highlights, symptoms: tagged))
+        }
+        return SearchResponse(query: query.text, symptoms: prepared.symptoms.map(\.id), results: results)
+    }
+}
+
+/// The line of a section that best shows the query, trimmed to a readable width.
+enum Snippet {
+    static let maximumLength = 160
+
+    static func best(in text: String, lines wanted: Range<Int>, terms: Set<String>) -> (String, [Range<Int>]) {
+        var best: (score: Int, line: Substring, ranges: [Range<Int>])?
+        var lineNumber = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard lineNumber >= wanted.lowerBound else { continue }
+            guard lineNumber < wanted.upperBound else { break }
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            var matched = Set<String>()
+            var ranges: [Range<Int>] = []
+            var copy = String(line)
+            copy.withUTF8 { bytes in
+                ErrorTokenizer.scan(bytes) { term, _, isCompound, range in
+                    let key = String(decoding: term, as: UTF8.self)
+                    guard terms.contains(key) else { return }
+                    matched.insert(key)
+                    if !isCompound { ranges.append(range) }
+                }
+            }
+            let isText = line.contains { !$0.isWhitespace && $0 != "#" && $0 != "-" && $0 != "`" && $0 != "|" }
+            let score = matched.count * 2 + (isText ? 1 : 0)
+            if best == nil || score > best!.score { best = (score, line, ranges) }
+        }
+        guard let best else { return ("", []) }
+        return trim(String(best.line), best.ranges)
+    }
+
+    /// Leading spaces and list/heading marks off; long lines cut around the first match.
+    static func trim(_ line: String, _ ranges: [Range<Int>]) -> (String, [Range<Int>]) {
+        let bytes = Array(line.utf8)
+        var start = 0
+        while start < bytes.count, [0x20, 0x09, 0x23, 0x3E].contains(bytes[start]) { start += 1 }  // space, tab, #, >
+        if start + 1 < bytes.count, [0x2D, 0x2A].contains(bytes[start]), bytes[start + 1] == 0x20 { start += 2 }  // "- "
+        var end = bytes.count
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        var prefix = "", suffix = ""
+        if end - start > maximumLength {
+            let first = ranges.first(where: { $0.lowerBound >= start })?.lowerBound ?? start
+            let context = maximumLength / 4
+            var windowStart = max(start, first - context)
+            while windowStart > start, windowStart < bytes.count, bytes[windowStart] & 0xC0 == 0x80 { windowStart -= 1 }
+            var windowEnd = min(end, windowStart + maximumLength)
+            while windowEnd < end, bytes[windowEnd] & 0xC0 == 0x80 { windowEnd += 1 }
+            if windowStart > start { prefix = "…" }
+            if windowEnd < end { suffix = "…" }
+            start = windowStart
+            end = windowEnd
+        }
+        let shift = prefix.utf8.count - start
+        let kept = ranges.filter { $0.lowerBound >= start && $0.upperBound <= end }
+            .map { ($0.lowerBound + shift)..<($0.upperBound + shift) }
+        return (prefix + String(decoding: bytes[start..<end], as: UTF8.self) + suffix, kept)
+    }
+}
+
+extension SearchResponse {
+    /// The `--json` object, keys in a fixed order.
+    public func json() -> String {
+        var out = "{\"query\":\(JSON.string(query)),\"symptoms\":[\(symptoms.map(JSON.string).joined(separator: ","))],\"results\":["
+        out += results.map { result in
+            var fields: [String] = []
+            fields.append("\"rank\":\(result.rank)")
+            fields.append("\"kind\":\(JSON.string(result.kind.rawValue))")
+            fields.append("\"id\":\(JSON.string(result.id))")
+            fields.append("\"title\":\(JSON.string(result.title))")
+            fields.append("\"app\":\(result.app.map(JSON.string) ?? "null")")
+            fields.append("\"path\":\(result.path.map(JSON.string) ?? "null")")
+            fields.append("\"line\":\(result.line.map(String.init) ?? "null")")
+            fields.append("\"section\":\(result.section.map(JSON.string) ?? "null")")
+            fields.append("\"anchor\":\(result.anchor.map(JSON.string) ?? "null")")
+            fields.append("\"url\":\(JSON.string(result.url))")
+            fields.append("\"score\":\(JSON.number(result.score))")
+            fields.append("\"snippet\":\(JSON.string(result.snippet))")
+            fields.append("\"symptoms\":[\(result.symptoms.map(JSON.string).joined(separator: ","))]")
+            return "{" + fields.joined(separator: ",") + "}"
+        }.joined(separator: ",")
+        return out + "]}"
+    }
+}
+
+/// Minimal JSON writing (no Foundation encoder: fixed key order, and quick).
+enum JSON {
+    static func string(_ text: String) -> String {
+        var out = "\""
+        out.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "0" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        return String(format: "%.6f", value).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
+    }
+}

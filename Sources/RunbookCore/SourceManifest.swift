@@ -1,0 +1,49 @@
+import Foundation
+
+/// The Markdown files an index was built from, with their sizes and modification times, so
+/// that `runbook search` notices edits, additions and deletions before it answers.
+public struct SourceManifest: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var path: String
+        public var size: Int
+        /// Nanoseconds since 1970.
+        public var modified: Int
+    }
+
+    /// Sorted by path.
+    public var entries: [Entry] = []
+    /// Identifies the built-in knowledge base and the tool that indexed: a new binary reindexes.
+    public var toolStamp: String = ""
+
+    public init(entries: [Entry] = [], toolStamp: String = SourceManifest.currentToolStamp) {
+        self.entries = entries
+        self.toolStamp = toolStamp
+    }
+
+    /// The tool version and a hash of the built-in symptom documents.
+    public static let currentToolStamp: String = {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for name in EmbeddedSymptoms.files.keys.sorted() {
+            for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            for byte in EmbeddedSymptoms.files[name, default: ""].utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        }
+        return "\(BuildInfo.toolVersion)+kb\(String(hash, radix: 16))"
+    }()
+
+    /// Reads the sizes and times of the Markdown files under `root` (the same files
+    /// `SourceLoader` loads), plus `runbook.yml`.
+    public static func scan(root: URL, excluding: URL? = nil) throws -> SourceManifest {
+        let listing = try SourceLoader.listFiles(root: root, excluding: excluding)
+        let rootPath = root.standardizedFileURL.resolvingSymlinksInPath().path
+        var entries: [Entry] = []
+        entries.reserveCapacity(listing.markdown.count + 1)
+        for relative in listing.markdown + [SiteConfig.fileName] {
+            var info = stat()
+            guard stat(rootPath + "/" + relative, &info) == 0 else { continue }
+            entries.append(Entry(path: relative, size: Int(info.st_size),
+                                 modified: Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)))
+        }
+        entries.sort { $0.path < $1.path }
+        return SourceManifest(entries: entries)
+    }
+}

@@ -1,0 +1,131 @@
+/// Recognises symptoms in text from their signatures (data in the symptom documents, see
+/// `symptoms/*.md`). `site.js` mirrors this scoring; the two are checked against each other.
+///
+/// A signature is a phrase of parts (as `ErrorTokenizer` splits them) that must appear
+/// consecutively; ` ... ` inside it means "then, later, anything in between". A symptom scores
+/// the length (in parts) of its longest matching signature, plus a little for each further
+/// signature that matches, plus a little for each matching hint (weak words such as a bare
+/// status code). The more specific wording wins when neighbours share words.
+public struct SymptomMatcher: Sendable {
+    public struct Detection: Sendable, Equatable {
+        public var id: String
+        public var score: Double
+        /// Whether a signature matched (not hints alone): what tags a document with the symptom.
+        public var strong: Bool
+    }
+
+    /// Added for each matching signature after the longest.
+    static let furtherSignatureScore = 0.25
+    static let hintScore = 0.5
+    static let maximumHintScore = 1.0
+
+    struct Signature: Sendable {
+        var symptom: Int
+        var pieces: [Int]
+        var length: Int
+        var isHint: Bool
+    }
+
+    public let ids: [String]
+    let signatures: [Signature]
+    /// Piece id → its parts.
+    let pieces: [[String]]
+    /// First part of a piece → the pieces starting with it.
+    let piecesByFirstPart: [String: [Int]]
+
+    /// `symptoms` as (id, signatures, hints); ids are sorted so that ties break the same way everywhere.
+    public init(_ symptoms: [(id: String, signatures: [String], hints: [String])]) {
+        let sorted = symptoms.sorted { $0.id < $1.id }
+        ids = sorted.map(\.id)
+        var pieceIDs: [[String]: Int] = [:]
+        var pieces: [[String]] = []
+        var signatures: [Signature] = []
+        for (index, symptom) in sorted.enumerated() {
+            for (text, isHint) in symptom.signatures.map({ ($0, false) }) + symptom.hints.map({ ($0, true) }) {
+                let compiled = SymptomMatcher.compile(text)
+                guard !compiled.isEmpty else { continue }
+                var ids: [Int] = []
+                for piece in compiled {
+                    if let id = pieceIDs[piece] { ids.append(id) } else {
+                        pieceIDs[piece] = pieces.count
+                        ids.append(pieces.count)
+                        pieces.append(piece)
+                    }
+                }
+                signatures.append(Signature(symptom: index, pieces: ids, length: compiled.reduce(0) { $0 + $1.count }, isHint: isHint))
+            }
+        }
+        self.signatures = signatures
+        self.pieces = pieces
+        var byFirst: [String: [Int]] = [:]
+        for (id, piece) in pieces.enumerated() { byFirst[piece[0], default: []].append(id) }
+        piecesByFirstPart = byFirst
+    }
+
+    /// A signature's pieces (split at `...` or `…`), each as its parts.
+    public static func compile(_ signature: String) -> [[String]] {
+        let tokenizer = ErrorTokenizer()
+        var pieces: [[String]] = []
+        var rest = Substring(signature)
+        while true {
+            let cut = rest.range(of: "...") ?? rest.range(of: "…")
+            let piece = cut.map { rest[..<$0.lowerBound] } ?? rest
+            let parts = tokenizer.tokens(String(piece)).filter { !$0.isCompound }.map(\.term)
+            if !parts.isEmpty { pieces.append(parts) }
+            guard let cut else { break }
+            rest = rest[cut.upperBound...]
+        }
+        return pieces
+    }
+
+    /// The symptoms recognised in a sequence of parts (compounds left out), best first.
+    public func detect(parts: [String]) -> [Detection] {
+        // Where each piece occurs (start positions, ascending).
+        var occurrences: [Int: [Int]] = [:]
+        for (position, part) in parts.enumerated() {
+            guard let candidates = piecesByFirstPart[part] else { continue }
+            for piece in candidates {
+                let phrase = pieces[piece]
+                guard position + phrase.count <= parts.count else { continue }
+                var same = true
+                for k in 1..<max(phrase.count, 1) where parts[position + k] != phrase[k] { same = false; break }
+                if same { occurrences[piece, default: []].append(position) }
+            }
+        }
+        if occurrences.isEmpty { return [] }
+        var longest = [Int](repeating: 0, count: ids.count)
+        var matched = [Int](repeating: 0, count: ids.count)
+        var hints = [Int](repeating: 0, count: ids.count)
+        for signature in signatures where occurrences[signature.pieces[0]] != nil {
+            // In order: each piece starts after the previous one ended.
+            var from = 0
+            var found = true
+            for piece in signature.pieces {
+                guard let start = occurrences[piece]?.first(where: { $0 >= from }) else { found = false; break }
+                from = start + pieces[piece].count
+            }
+            guard found else { continue }
+            if signature.isHint {
+                hints[signature.symptom] += 1
+            } else {
+                matched[signature.symptom] += 1
+                longest[signature.symptom] = max(longest[signature.symptom], signature.length)
+            }
+        }
+        var out: [Detection] = []
+        for index in ids.indices {
+            var score = 0.0
+            if matched[index] > 0 {
+                score = Double(longest[index]) + SymptomMatcher.furtherSignatureScore * Double(matched[index] - 1)
+            }
+            score += min(SymptomMatcher.maximumHintScore, SymptomMatcher.hintScore * Double(hints[index]))
+            if score > 0 { out.append(Detection(id: ids[index], score: score, strong: matched[index] > 0)) }
+        }
+        return out.sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+    }
+
+    /// The symptoms recognised in `text`, best first.
+    public func detect(_ text: String) -> [Detection] {
+        detect(parts: ErrorTokenizer().tokens(text).filter { !$0.isCompound }.map(\.term))
+    }
+}
