@@ -40,6 +40,8 @@ public struct Catalog: Sendable {
     /// Postmortems, newest first.
     public let postmortems: [Int]
     public let checklists: [Int]
+    /// Symptom documents, by title.
+    public let symptoms: [Int]
     public let review: [ReviewState]
     public let today: Day
     /// Each document's position in lists: by kind, then title, then path (computed once,
@@ -111,6 +113,10 @@ public struct Catalog: Sendable {
             .filter { documents[$0].kind == .checklist }
             .sorted { documents[$0].title.localizedStandardCompare(documents[$1].title) == .orderedAscending }
 
+        self.symptoms = documents.indices
+            .filter { documents[$0].kind == .symptom }
+            .sorted { documents[$0].title.localizedStandardCompare(documents[$1].title) == .orderedAscending }
+
         var seen: [Int: [Int]] = [:]
         for postmortem in postmortems {
             for target in (linkTargets[postmortem] ?? []).sorted() where target != postmortem {
@@ -167,7 +173,7 @@ public struct Catalog: Sendable {
     }
 
     static func reviewState(of document: Document, config: SiteConfig, today: Day) -> ReviewState {
-        guard document.kind != .postmortem, !document.isAppIndex, !document.isHomeIndex,
+        guard document.kind != .postmortem, document.kind != .symptom, !document.isAppIndex, !document.isHomeIndex,
               let last = document.meta.lastReviewed else { return .notTracked }
         let due = last.adding(days: document.meta.reviewEvery ?? config.reviewEvery)
         return due < today ? .overdue(due: due, daysLate: today.dayNumber - due.dayNumber) : .fresh(due: due)

@@ -60,7 +60,7 @@ public final class Document: Sendable {
     }
 
     /// Folder names at the top of the source folder that never name an application.
-    static let reservedTopFolders: Set<String> = ["checklists", "postmortems", "tags", "assets", "symptoms", "drills", "templates"]
+    static let reservedTopFolders: Set<String> = ["checklists", "postmortems", "tags", "assets", "symptoms", "drills", "templates", "search"]
 
     init(path: String, meta: FrontMatter, body: MarkdownNode, references: [MarkdownReference], bodyLineOffset: Int,
          isBuiltIn: Bool = false, sink: inout DiagnosticSink) {

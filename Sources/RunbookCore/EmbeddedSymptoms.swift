@@ -57,6 +57,9 @@ signatures:
   - "os error 99"
   - "The requested address is not valid in its context"
   - "WSAEADDRNOTAVAIL"
+  - "no free ports"
+  - "Ports are not available"
+  - "The port may already be in use"
 hints:
   - "bind"
   - "in use"
@@ -123,9 +126,9 @@ the ephemeral source ports to that destination are exhausted.
    ```bash
    sudo ss -ltnp 'sport = :8080'; sudo lsof -nP -iTCP:8080 -sTCP:LISTEN
    ```
-2. Identify the process and its unit or container:
+2. Identify the process, when it started, and the systemd unit that owns it:
    ```bash
-   ps -o pid,ppid,user,lstart,cmd -p "$(sudo fuser 8080/tcp 2>/dev/null)"; systemctl status "$(ps -o unit= -p <pid>)"
+   sudo fuser -v 8080/tcp; ps -o pid,ppid,user,lstart,cmd -p 2231; systemctl status 2231   # 2231 = the PID found above
    ```
 3. Check for containers publishing the port:
    ```bash
@@ -141,14 +144,13 @@ the ephemeral source ports to that destination are exhausted.
    ```
 
 ## Telling it from its neighbours
-- **vs. [Permission denied](permission-denied.md):** `(13)Permission denied: make_sock: could not bind to
-  address 0.0.0.0:80` and `listen EACCES` mean a non-root process tried to bind a port below 1024, not a
+- **vs. [Permission denied](permission-denied.md):** `(13)Permission denied: make_sock: could not bind to address 0.0.0.0:80` and `listen EACCES` mean a non-root process tried to bind a port below 1024, not a
   conflict. The shared text "could not bind" is not enough; look at the reason.
 - **vs. [Connection refused](conn-refused.md):** clients see "refused" because the server failed to bind
   and exited. The server's own startup log shows the address-in-use error.
 - **vs. [Too many connections](too-many-connections.md):** `EMFILE` ("Too many open files") is a file
-  descriptor limit, not a port conflict. Ephemeral port exhaustion shows up as `Cannot assign requested
-  address`.
+  descriptor limit, not a port conflict. Ephemeral port exhaustion shows up as
+  `Cannot assign requested address`.
 
 """#,
         "conn-refused.md": #"""
@@ -211,6 +213,12 @@ signatures:
   - "connection refused (os error"
   - "SQLSTATE[HY000] [2002] Connection refused"
   - "Could not connect to Redis at ... Connection refused"
+  - "can't connect to mysql server ... (115)"
+  - "can't connect to server on ... (115)"
+  - "Could not connect to the server."
+  - "NSURLErrorDomain Code=-1004"
+  - "TNS:no listener"
+  - "getsockopt: connection refused"
 hints:
   - "refused"
   - "111"
@@ -406,6 +414,33 @@ signatures:
   - "Errno::EPIPE"
   - "No data received"
   - "server closed idle connection"
+  - "the remote end hung up unexpectedly"
+  - "early EOF"
+  - "The underlying connection was closed: The connection was closed unexpectedly"
+  - "abnormal closure"
+  - "upstream prematurely closed"
+  - "lost connection to pod"
+  - "connection was unexpectedly lost"
+  - "An I/O error occurred while sending to the backend"
+  - "This connection has been closed"
+  - "connection already closed"
+  - "connection was closed in the middle of operation"
+  - "SSL connection has been closed unexpectedly"
+  - "The server closed the connection"
+  - "PROTOCOL_CONNECTION_LOST"
+  - "driver: bad connection"
+  - "transport connection broken"
+  - "server sent GOAWAY and closed the connection"
+  - "client connection lost"
+  - "was not closed cleanly"
+  - "Failure when receiving data from the peer"
+  - "ERR_CONNECTION_ABORTED"
+  - "closed by remote host"
+  - "connection unexpectedly closed"
+  - "was disconnected before the response was read"
+  - "end-of-file on communication channel"
+  - "ORA-03135"
+  - "NSURLErrorDomain Code=-1005"
 hints:
   - "reset"
   - "EOF"
@@ -507,11 +542,149 @@ and actively. A request that was in flight may or may not have been processed.
   is an active close, usually quick.
 - **vs. [502 Bad Gateway](http-502.md):** when the upstream resets or closes, the proxy returns 502 to
   its client. The proxy's error log shows `reset by peer` or `prematurely closed`.
-- **vs. [TLS failure](tls-failure.md):** a reset during the handshake (`SSL_connect: Connection reset by
-  peer`, `Client network socket disconnected before secure TLS connection was established`) is often a
+- **vs. [TLS failure](tls-failure.md):** a reset during the handshake (`SSL_connect: Connection reset by peer`,
+  `Client network socket disconnected before secure TLS connection was established`) is often a
   firewall or proxy cutting TLS, or a TLS/plain-text port mix-up. Certificate errors are TLS failures.
 - **vs. [Out of memory](oom.md):** a backend killed by the OOM killer shows up to its clients as resets
   and EOFs. Check `dmesg` for `Killed process`.
+
+"""#,
+        "cors.md": #"""
+---
+id: cors
+title: "Request blocked by CORS policy"
+summary: "The browser made (or pre-flighted) a cross-origin request, and the response lacked the Access-Control-* headers that allow the calling page's origin, method, headers or credentials. The browser hid the response from JavaScript. The server may well have answered; this is enforced only in the browser."
+category: browser
+neighbours: [http-502, http-503, tls-failure, conn-refused, http-413]
+signatures:
+  - "blocked by CORS policy"
+  - "has been blocked by CORS policy"
+  - "CORS policy"
+  - "No 'Access-Control-Allow-Origin' header is present"
+  - "Response to preflight request doesn't pass access control check"
+  - "doesn't pass access control check"
+  - "is not allowed by Access-Control-Allow-Headers"
+  - "is not allowed by Access-Control-Allow-Methods"
+  - "is not allowed by Access-Control-Allow-Origin"
+  - "in preflight response"
+  - "that is not equal to the supplied origin"
+  - "contains multiple values ... but only one is allowed"
+  - "must not be the wildcard '*' when the request's credentials mode is 'include'"
+  - "when the request's credentials mode is 'include'"
+  - "It does not have HTTP ok status"
+  - "Redirect is not allowed for a preflight request"
+  - "Cross origin requests are only supported for protocol schemes"
+  - "is therefore not allowed access"
+  - "Cross-Origin Request Blocked"
+  - "The Same Origin Policy disallows reading the remote resource"
+  - "CORS header 'Access-Control-Allow-Origin' missing"
+  - "CORS header 'Access-Control-Allow-Origin' does not match"
+  - "CORS header"
+  - "CORS request did not succeed"
+  - "CORS preflight channel did not succeed"
+  - "CORS preflight response did not succeed"
+  - "CORS request not HTTP"
+  - "CORS request external redirect not allowed"
+  - "CORS disabled"
+  - "Did not find method in CORS header"
+  - "from CORS preflight channel"
+  - "Credential is not supported if the CORS header"
+  - "due to access control checks"
+  - "Preflight response is not successful"
+  - "XMLHttpRequest cannot load"
+  - "Fetch API cannot load"
+  - "CORS error"
+  - "Invalid CORS request"
+  - "Not allowed by CORS"
+  - "allowedOrigins cannot contain the special value"
+  - "This CORS request is not allowed"
+  - "CORSResponse"
+  - "Preflight aborted"
+  - "Access-Control-Allow-Private-Network"
+  - "more-private address space"
+  - "Cross-Origin Read Blocking"
+  - "ERR_BLOCKED_BY_RESPONSE.NotSameOrigin"
+hints:
+  - "cors"
+  - "preflight"
+---
+
+## What it means
+A page served from one origin (scheme + host + port, e.g. `https://app.example.com`) called
+another origin (e.g. `https://api.example.com`). The browser lets the script read the response only if the
+response carries `Access-Control-Allow-Origin` matching the page's origin (or `*` without credentials).
+For non-simple requests (PUT/DELETE, JSON `Content-Type`, `Authorization` or custom headers) the browser
+first sends an `OPTIONS` preflight. That preflight must answer 2xx, must not redirect, and must list the
+method and headers in `Access-Control-Allow-Methods` / `Access-Control-Allow-Headers`. The server is
+not told about the block. curl and backend logs show a normal response (often 200, 401, 404, 502).
+Only the browser console names the reason. JavaScript only gets `TypeError: Failed to fetch` or
+axios `Network Error`.
+
+## How it is worded
+| Stack | Message |
+| --- | --- |
+| Chrome / Edge (no header) | `Access to fetch at 'https://api.example.com/orders' from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource. If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.` |
+| Chrome (preflight) | `... has been blocked by CORS policy: Response to preflight request doesn't pass access control check: It does not have HTTP ok status.` |
+| Chrome (headers) | `... has been blocked by CORS policy: Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response.` |
+| Chrome (method) | `... has been blocked by CORS policy: Method PUT is not allowed by Access-Control-Allow-Methods in preflight response.` |
+| Chrome (wrong origin) | `The 'Access-Control-Allow-Origin' header has a value 'https://staging.example.com' that is not equal to the supplied origin.` |
+| Chrome (duplicate) | `The 'Access-Control-Allow-Origin' header contains multiple values 'https://app.example.com, *', but only one is allowed.` |
+| Chrome (credentials) | `The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.` |
+| Chrome (redirect) | `Redirect is not allowed for a preflight request.` |
+| Chrome (file://) | `Cross origin requests are only supported for protocol schemes: http, data, isolated-app, chrome-extension, chrome, https, chrome-untrusted.` |
+| Chrome (private network) | `... has been blocked by CORS policy: The request client is not a secure context and the resource is in more-private address space 'private'.` |
+| Chrome DevTools Network tab | Status column `CORS error`, console `net::ERR_FAILED` |
+| Chrome (CORP/COEP) | `net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin` |
+| Old Chrome | `XMLHttpRequest cannot load https://api.example.com/orders. No 'Access-Control-Allow-Origin' header is present on the requested resource. Origin 'http://localhost:3000' is therefore not allowed access.` |
+| Firefox | `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/orders. (Reason: CORS header 'Access-Control-Allow-Origin' missing). Status code: 200.` |
+| Firefox (other reasons) | `(Reason: CORS preflight response did not succeed). Status code: 404.` / `(Reason: missing token 'authorization' in CORS header 'Access-Control-Allow-Headers' from CORS preflight channel).` / `(Reason: CORS request did not succeed). Status code: (null).` |
+| Safari | `Origin https://app.example.com is not allowed by Access-Control-Allow-Origin. Status code: 200` / `Fetch API cannot load https://api.example.com/orders due to access control checks.` |
+| Safari (preflight) | `Preflight response is not successful. Status code: 403` |
+| JavaScript (what code sees) | `TypeError: Failed to fetch` (Chrome), `TypeError: NetworkError when attempting to fetch resource.` (Firefox), axios `AxiosError: Network Error` |
+| Spring (server) | `403 Invalid CORS request` / `When allowCredentials is true, allowedOrigins cannot contain the special value "*" since that cannot be set on the "Access-Control-Allow-Origin" response header.` |
+| Express `cors` (common callback) | `Error: Not allowed by CORS` |
+| Go rs/cors (debug log) | `[cors] ... Preflight aborted: origin 'https://evil.example' not allowed` |
+| Amazon S3 | `403 CORSResponse: This CORS request is not allowed.` |
+
+## Common causes
+1. **API does not send CORS headers for this origin.** There is no CORS middleware, the origin list lacks the new
+   front-end domain or port (`localhost:3000` vs `localhost:5173`), or there is a `http` vs `https` mismatch.
+2. **Preflight fails before your code runs.** `OPTIONS` hits auth middleware (401/403), is not routed (404/405),
+   or redirects (HTTP to HTTPS, missing trailing slash). Preflights carry no credentials; let `OPTIONS` through unauthenticated.
+3. **An error response without CORS headers.** A 401, 413, 500, 502 or 504 generated by nginx, the ALB or API
+   Gateway skips the app's CORS middleware, so the real error shows up as a CORS error. Use `add_header ... always` in nginx.
+4. **Credentials with wildcard.** `fetch(..., {credentials: 'include'})` or axios `withCredentials` requires an
+   explicit origin and `Access-Control-Allow-Credentials: true`; `*` is rejected.
+5. **Headers set twice.** Both the app and the proxy (or API Gateway) add `Access-Control-Allow-Origin`, which gives "multiple values".
+6. **Network failure reported as CORS.** DNS failure, refused connection or an untrusted certificate on the API gives
+   Firefox "CORS request did not succeed" with status `(null)`.
+
+## First checks
+1. Replay the preflight the browser sends and read the `Access-Control-*` headers:
+   ```bash
+   curl -sS -i -X OPTIONS https://api.example.com/orders -H 'Origin: https://app.example.com' -H 'Access-Control-Request-Method: PUT' -H 'Access-Control-Request-Headers: authorization,content-type'
+   ```
+2. Replay the actual request with an Origin header; check status and `Access-Control-Allow-Origin`:
+   ```bash
+   curl -sS -D - -o /dev/null https://api.example.com/orders -H 'Origin: https://app.example.com' | grep -iE '^HTTP/|access-control'
+   ```
+3. Check whether the real failure is an HTTP error (4xx/5xx from a proxy) or a redirect:
+   ```bash
+   curl -sS -o /dev/null -w '%{http_code} redirect=%{redirect_url}\n' https://api.example.com/orders
+   ```
+4. Look for duplicate CORS headers added by the proxy and the app:
+   ```bash
+   nginx -T 2>/dev/null | grep -n -i 'access-control'
+   ```
+5. In the browser, open DevTools Network, select the failed request and its `OPTIONS` preflight, and compare the request `Origin` with the response headers.
+
+## Telling it from its neighbours
+- **vs. [502 Bad Gateway](http-502.md) / [503 Service Unavailable](http-503.md) / [413 Payload Too Large](http-413.md):**
+  if the Network tab shows a 5xx or 413 next to the CORS error, fix that first. Gateway error pages carry no CORS headers.
+- **vs. [TLS failure](tls-failure.md):** an untrusted certificate on the API host shows as `net::ERR_CERT_AUTHORITY_INVALID`
+  or Firefox "CORS request did not succeed". Open the API URL directly in a tab to see the certificate warning.
+- **vs. [Connection refused](conn-refused.md):** `net::ERR_CONNECTION_REFUSED` on the API means nothing is listening.
+  No CORS headers are involved.
 
 """#,
         "db-lock.md": #"""
@@ -943,6 +1116,19 @@ signatures:
   - "No appropriate name servers or networks for name found"
   - "Nameserver limits were exceeded"
   - "MissingClusterDNS"
+  - "lookup ... 53: read udp"
+  - "Temporary failure resolving"
+  - "the remote name could not be resolved"
+  - "DnsNameResolverTimeoutException"
+  - "DnsNameResolverException"
+  - "ERR_NAME_RESOLUTION_FAILED"
+  - "wget: bad address"
+  - "ping: bad address"
+  - "nslookup: can't resolve"
+  - "A server with the specified hostname could not be found"
+  - "NSURLErrorDomain Code=-1003"
+  - "target host or object does not exist"
+  - "non-existing domain"
 hints:
   - "dns"
   - "resolve"
@@ -1100,6 +1286,14 @@ signatures:
   - "Errno::ENETUNREACH"
   - "neighbour table overflow"
   - "neighbor table overflow"
+  - "couldn't connect"
+  - "ms: Could not connect"
+  - "unreachable - admin prohibited"
+  - "ICMP host ... unreachable"
+  - "ICMP net ... unreachable"
+  - "The Internet connection appears to be offline"
+  - "NSURLErrorDomain Code=-1009"
+  - "TNS:destination host unreachable"
 hints:
   - "unreachable"
   - "route"
@@ -1154,8 +1348,7 @@ once.
    VPN or peering route is missing, or a subnet route was changed.
 4. **IPv6 without IPv6 connectivity.** DNS returns an AAAA record and the client tries it first on a host
    with no IPv6 route, which gives "Network is unreachable" (typical in Docker and CI).
-5. **The ARP or neighbour table is full** on large flat networks or busy Kubernetes nodes (`neighbor table
-   overflow`), so new neighbours cannot be resolved.
+5. **The ARP or neighbour table is full** on large flat networks or busy Kubernetes nodes (`neighbor table overflow`), so new neighbours cannot be resolved.
 
 ## First checks
 1. See which route the kernel would use, and whether there is one:
@@ -1350,6 +1543,480 @@ sending, so some clients see a reset or broken pipe instead of the 413.
   deliberate refusal, and the upstream never saw the request.
 - **vs. [Disk full](disk-full.md):** a body that fits the limit but cannot be buffered (nginx
   `client_body_temp`, `/tmp` full) fails with a 500 and "No space left on device", not a 413.
+
+"""#,
+        "http-502.md": #"""
+---
+id: http-502
+title: "502 Bad Gateway"
+summary: "A proxy or load balancer (nginx, HAProxy, ALB, Cloudflare, an ingress) forwarded the request but got no valid HTTP response from the backend: the connection failed, was closed before or during the response headers, or the backend sent something that was not valid HTTP."
+category: http
+neighbours: [http-504, http-503, conn-refused, conn-reset, timeout-read]
+signatures:
+  - "502 Bad Gateway"
+  - "Bad Gateway"
+  - "BadGateway"
+  - "HTTPBadGateway"
+  - "HTTP/1.1 502"
+  - "HTTP/1.0 502"
+  - "HTTP/2 502"
+  - "HTTP/2.0 502"
+  - "HTTP/3 502"
+  - "HTTP 502"
+  - "returned error: 502"
+  - "error 502"
+  - "HTTP Error 502"
+  - "HTTPS Error 502"
+  - "error code 502"
+  - "502 Server Error"
+  - "status code 502"
+  - "statuscode 502"
+  - "status 502"
+  - "response code: 502"
+  - "server returned HTTP response code: 502"
+  - "responded with a status of 502"
+  - "responded with status 502"
+  - "received from server: 502"
+  - "does not indicate success: 502"
+  - "http status server error (502"
+  - "502, message='Bad Gateway'"
+  - "E502"
+  - "-1 -1 502"
+  - "elb_status_code 502"
+  - "HTTPCode_ELB_502_Count"
+  - "upstream prematurely closed connection"
+  - "upstream prematurely closed FastCGI stdout"
+  - "upstream sent too big header"
+  - "upstream sent invalid"
+  - "upstream sent no valid"
+  - "upstream sent unsupported FastCGI protocol version"
+  - "no live upstreams"
+  - "The server returned an invalid or incomplete response"
+  - "received an invalid response from an upstream server"
+  - "received an invalid response while acting as a gateway or proxy server"
+  - "Error reading from remote server"
+  - "AH01102"
+  - "An invalid response was received from the upstream server"
+  - "The server encountered a temporary error and could not complete your request"
+  - "failed_to_pick_backend"
+  - "failed_to_connect_to_backend"
+  - "backend_connection_closed_before_data_sent_to_client"
+  - "Error 520"
+  - "Web server is returning an unknown error"
+  - "CloudFront wasn't able to connect to the origin"
+  - "Malformed Lambda proxy response"
+  - "http: proxy error"
+hints:
+  - "502"
+---
+
+## What it means
+The 502 was generated by a proxy, not by your application. The proxy (nginx, HAProxy, Envoy-based
+ingress, AWS ALB, GCP load balancer, Cloudflare, API Gateway) accepted the client's request and tried
+the upstream. It then got no usable HTTP response: the TCP connect failed (nginx and ALB report 502
+for refused connections; Envoy and Apache use 503), the upstream closed or reset the connection
+before sending complete headers, or it sent headers the proxy could not parse (too big, invalid,
+wrong protocol, e.g. plain HTTP vs HTTPS or FastCGI vs HTTP). The proxy's error log names the
+real reason. The client only sees the status.
+
+## How it is worded
+| Stack | Message |
+| --- | --- |
+| Status line | `HTTP/1.1 502 Bad Gateway` / `HTTP/2 502` |
+| nginx page | `<title>502 Bad Gateway</title>` ... `<center>nginx/1.22.1</center>` |
+| nginx access.log | `10.0.0.12 - - [02/May/2024:13:44:19 +0000] "POST /v2/checkout HTTP/1.1" 502 157 "-" "okhttp/4.12.0"` |
+| nginx error.log | `upstream prematurely closed connection while reading response header from upstream, client: 10.0.0.12, server: api.example.com, request: "POST /v2/checkout HTTP/1.1", upstream: "http://10.0.2.41:8080/v2/checkout"` |
+| nginx error.log | `upstream sent too big header while reading response header from upstream` / `no live upstreams while connecting to upstream` |
+| HAProxy page | `502 Bad Gateway` / `The server returned an invalid or incomplete response.` |
+| AWS ALB page | `<html><head><title>502 Bad Gateway</title></head>` (header `Server: awselb/2.0`) |
+| AWS ALB access log | `https 2024-05-02T13:44:19.514235Z app/prod-web-alb/50dc6c495c0c9188 198.51.100.23:52814 10.0.2.41:8080 0.000 -1 -1 502 - 734 293 "POST https://api.example.com:443/v1/checkout HTTP/1.1" ...` |
+| AWS CloudWatch | `HTTPCode_ELB_502_Count` |
+| GCP load balancer page | `Error: Server Error` / `The server encountered a temporary error and could not complete your request. Please try again in 30 seconds.` |
+| GCP LB log | `statusDetails: "failed_to_pick_backend"` / `"backend_connection_closed_before_data_sent_to_client"` |
+| Cloudflare | `Error 502 Bad gateway` / `Error 520 Web server is returning an unknown error` |
+| CloudFront | `502 ERROR The request could not be satisfied. CloudFront wasn't able to connect to the origin.` |
+| API Gateway + Lambda | `{"message": "Internal server error"}` with log `Execution failed due to configuration error: Malformed Lambda proxy response` |
+| Apache mod_proxy | `Proxy Error The proxy server received an invalid response from an upstream server.` ... `Reason: Error reading from remote server` |
+| IIS / Azure App Gateway | `502 - Web server received an invalid response while acting as a gateway or proxy server.` |
+| Kong | `An invalid response was received from the upstream server` |
+| Go httputil.ReverseProxy | `http: proxy error: dial tcp 10.0.2.41:8080: connect: connection refused` |
+| curl -f | `curl: (22) The requested URL returned error: 502` |
+| wget | `ERROR 502: Bad Gateway.` |
+| Python requests | `requests.exceptions.HTTPError: 502 Server Error: Bad Gateway for url: https://api.example.com/v2/checkout` |
+| Python urllib / aiohttp | `urllib.error.HTTPError: HTTP Error 502: Bad Gateway` / `aiohttp.client_exceptions.ClientResponseError: 502, message='Bad Gateway'` |
+| Node.js axios | `AxiosError: Request failed with status code 502` |
+| Java | `java.io.IOException: Server returned HTTP response code: 502 for URL: ...` / `org.springframework.web.client.HttpServerErrorException$BadGateway: 502 Bad Gateway: [no body]` |
+| .NET | `Response status code does not indicate success: 502 (Bad Gateway).` |
+| Ruby | `Net::HTTPBadGateway` / `Faraday::ServerError: the server responded with status 502` |
+| Rust reqwest | `HTTP status server error (502 Bad Gateway) for url (https://api.example.com/)` |
+| gRPC via proxy | `rpc error: code = Unavailable desc = unexpected HTTP status code received from server: 502 (Bad Gateway); transport: received unexpected content-type "text/html"` |
+| npm / apt / yum | `npm ERR! code E502` / `502  Bad Gateway [IP: 151.101.2.132 80]` / `[Errno 14] HTTPS Error 502 - Bad Gateway` |
+| Browser | `HTTP ERROR 502` / `Failed to load resource: the server responded with a status of 502 (Bad Gateway)` |
+
+## Common causes
+1. **Backend not running or not listening where the proxy points.** Crashed process, wrong port, pod
+   restarting, container listening on 127.0.0.1 only. nginx logs `connect() failed (111: Connection refused) while connecting to upstream`.
+2. **Backend closed the connection before answering.** The worker crashed or was killed (OOM, gunicorn
+   `WORKER TIMEOUT`, PHP-FPM `max_execution_time`), or a keep-alive race: the backend's idle timeout is shorter than the
+   proxy's, so the proxy reuses a connection the backend just closed. This is the classic ALB 502 with Node.js
+   `keepAliveTimeout` at its 5 s default.
+3. **Protocol mismatch.** Proxy speaks HTTP to an HTTPS port or the reverse, `fastcgi_pass` to an HTTP server,
+   HTTP/2 cleartext mismatch, or TLS to the upstream fails (`while SSL handshaking to upstream`).
+4. **Response headers too big or invalid.** Huge cookies or auth headers exceed `proxy_buffer_size`
+   ("upstream sent too big header"); malformed status line.
+5. **All upstreams marked failed.** nginx `no live upstreams` after `max_fails`; GCP `failed_to_pick_backend`
+   when health checks fail or firewall rules block the 130.211.0.0/22 and 35.191.0.0/16 probes.
+6. **Lambda / serverless returned an invalid payload** (API Gateway, ALB Lambda targets).
+
+## First checks
+1. Read the proxy's error log for the request; it names the upstream error:
+   ```bash
+   tail -n 50 /var/log/nginx/error.log | grep -E 'upstream|connect\(\)'
+   ```
+2. Call the backend directly from the proxy host, bypassing the proxy:
+   ```bash
+   curl -sv -o /dev/null http://10.0.2.41:8080/healthz
+   ```
+3. Check the backend is listening and not crash-looping:
+   ```bash
+   ss -ltnp | grep ':8080'; journalctl -u api --since '15 min ago' | tail -n 30
+   ```
+4. In Kubernetes, check pods, restarts, endpoints and OOM kills:
+   ```bash
+   kubectl get pods -n prod -l app=api -o wide; kubectl get endpoints api -n prod; kubectl describe pod -n prod -l app=api | grep -A3 'Last State'
+   ```
+5. On AWS ALB, compare elb and target status codes and timings in the access log (`-1` = target sent nothing):
+   ```bash
+   aws s3 cp s3://my-alb-logs/AWSLogs/123456789012/elasticloadbalancing/us-east-1/2024/05/02/ - --recursive | zcat | awk '$9==502' | head
+   ```
+6. Compare keep-alive timeouts (backend must be longer than the proxy's idle timeout):
+   ```bash
+   nginx -T 2>/dev/null | grep -nE 'keepalive_timeout|proxy_read_timeout|proxy_buffer_size'
+   ```
+
+## Telling it from its neighbours
+- **vs. [504 Gateway Timeout](http-504.md):** 504 means the upstream accepted the request but did not answer in time.
+  502 means the answer was missing or broken right away. ALB: 502 with `-1 -1` and short times; 504 near the idle timeout.
+- **vs. [503 Service Unavailable](http-503.md):** 503 usually means no backend was available at all (all
+  unhealthy, none registered, maintenance) or the app itself said 503. Envoy and Istio use 503, not 502, for connect failures.
+- **vs. [Connection refused](conn-refused.md) / [Connection reset](conn-reset.md):** these are what the proxy saw
+  (in its error log). The client behind the proxy only sees 502. Fix the upstream cause named in the proxy log.
+- **vs. [Read timeout](timeout-read.md):** `upstream timed out ... while reading response header` gives a 504, not a 502.
+
+"""#,
+        "http-503.md": #"""
+---
+id: http-503
+title: "503 Service Unavailable"
+summary: "The request reached a server or proxy that would not serve it right now: no healthy or registered backend was available, a circuit breaker or queue limit rejected it, the app is in maintenance or not ready, or the application itself answered 503."
+category: http
+neighbours: [http-502, http-504, conn-refused, too-many-connections]
+signatures:
+  - "503 Service Unavailable"
+  - "Service Unavailable"
+  - "Service Temporarily Unavailable"
+  - "503 Service Temporarily Unavailable"
+  - "ServiceUnavailable"
+  - "HTTPServiceUnavailable"
+  - "ServiceUnavailableException"
+  - "HTTP/1.1 503"
+  - "HTTP/1.0 503"
+  - "HTTP/2 503"
+  - "HTTP/2.0 503"
+  - "HTTP/3 503"
+  - "HTTP 503"
+  - "returned error: 503"
+  - "error 503"
+  - "HTTP Error 503"
+  - "HTTPS Error 503"
+  - "error code 503"
+  - "503 Server Error"
+  - "status code 503"
+  - "statuscode 503"
+  - "status 503"
+  - "response code: 503"
+  - "server returned HTTP response code: 503"
+  - "responded with a status of 503"
+  - "responded with status 503"
+  - "received from server: 503"
+  - "does not indicate success: 503"
+  - "http status server error (503"
+  - "503, message='Service Unavailable'"
+  - "E503"
+  - "-1 -1 -1 503"
+  - "elb_status_code 503"
+  - "HTTPCode_ELB_503_Count"
+  - "No server is available to handle this request"
+  - "<NOSRV>"
+  - "has no server available"
+  - "no healthy upstream"
+  - "upstream connect error or disconnect/reset before headers"
+  - "upstream_reset_before_response_started"
+  - "reset reason: connection failure"
+  - "reset reason: connection termination"
+  - "reset reason: overflow"
+  - "503 UH"
+  - "503 UF"
+  - "503 UO"
+  - "503 UC"
+  - "503 URX"
+  - "does not have any active Endpoint"
+  - "the server is currently unable to handle the request"
+  - "probe failed with statuscode: 503"
+  - "The server is temporarily unable to service your request"
+  - "failed to make connection to backend"
+  - "disabling worker for"
+  - "The service is unavailable"
+  - "Back-end server is at capacity"
+  - "Backend fetch failed"
+  - "Guru Meditation"
+  - "code=H10"
+  - "code=H12"
+  - "code=H13"
+  - "code=H14"
+  - "code=H20"
+  - "failure to get a peer from the ring-balancer"
+  - "Please reduce your request rate"
+  - "does not contain an instance for the service"
+  - "Unable to find instance for"
+hints:
+  - "503"
+---
+
+## What it means
+503 is a deliberate "not now" answer. No backend response was involved.
+Most often a proxy or load balancer has nothing to send the request to: every target is failing
+health checks, none is registered, or the Kubernetes Service has no ready endpoints. HAProxy says
+`<NOSRV>`, Envoy/Istio says `no healthy upstream`, ALB answers `503 Service Temporarily Unavailable`.
+Envoy and Istio also use 503, not 502, when the connection to a chosen upstream fails or is reset
+(`upstream connect error or disconnect/reset before headers`). Load shedding does it too: circuit
+breakers (Envoy `overflow`), full queues, S3 `SlowDown`. Applications answer 503 themselves when they are
+starting, draining, in maintenance mode, or when a dependency is down. A `Retry-After` header
+suggests an intentional 503.
+
+## How it is worded
+| Stack | Message |
+| --- | --- |
+| Status line | `HTTP/1.1 503 Service Unavailable` / `HTTP/2 503` |
+| nginx / ingress-nginx page | `<title>503 Service Temporarily Unavailable</title>` ... `<center>nginx</center>` |
+| ingress-nginx log | `Service "prod/api" does not have any active Endpoint.` |
+| nginx access.log | `"GET /api/orders HTTP/1.1" 503 190 "-" "curl/7.88.1"` |
+| HAProxy page | `503 Service Unavailable` / `No server is available to handle this request.` |
+| HAProxy log | `fe_http be_api/<NOSRV> 0/-1/-1/-1/0 503 217 - - SC-- 1/1/0/0/0 0/0 "GET / HTTP/1.1"` / `backend be_api has no server available!` |
+| AWS ALB | `HTTP/1.1 503 Service Temporarily Unavailable` with `Server: awselb/2.0`; access log `... -1 -1 -1 503 - ...`; metric `HTTPCode_ELB_503_Count` |
+| Classic ELB | `503 Service Unavailable: Back-end server is at capacity` |
+| Envoy / Istio body | `no healthy upstream` |
+| Envoy / Istio body | `upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: delayed connect error: 111` |
+| Envoy / Istio access log | `"GET /api HTTP/1.1" 503 UH no_healthy_upstream` / `503 UF upstream_reset_before_response_started{connection_failure}` / `503 UO` |
+| Kubernetes API | `Error from server (ServiceUnavailable): the server is currently unable to handle the request (get pods.metrics.k8s.io)` |
+| Kubernetes probe | `Readiness probe failed: HTTP probe failed with statuscode: 503` |
+| Apache httpd page | `Service Unavailable` / `The server is temporarily unable to service your request due to maintenance downtime or capacity problems. Please try again later.` |
+| Apache error.log | `AH01114: HTTP: failed to make connection to backend: 127.0.0.1` / `AH00959: ap_proxy_connect_backend disabling worker for (127.0.0.1:8080) for 60s` |
+| IIS | `HTTP Error 503. The service is unavailable.` (application pool stopped) |
+| Varnish | `Error 503 Backend fetch failed` / `Guru Meditation: XID: 32770` |
+| Heroku router | `at=error code=H10 desc="App crashed"` / `code=H13 desc="Connection closed without response"` / `code=H12 desc="Request timeout"` (all 503) |
+| Kong | `failure to get a peer from the ring-balancer` |
+| Spring Cloud | `503 SERVICE_UNAVAILABLE "Unable to find instance for api-service"` / `Load balancer does not contain an instance for the service api-service` |
+| Amazon S3 | `SlowDown: Please reduce your request rate.` (503) |
+| curl -f | `curl: (22) The requested URL returned error: 503` |
+| wget | `ERROR 503: Service Unavailable.` |
+| Python requests / urllib | `requests.exceptions.HTTPError: 503 Server Error: Service Unavailable for url: ...` / `urllib.error.HTTPError: HTTP Error 503: Service Unavailable` |
+| Node.js axios | `AxiosError: Request failed with status code 503` |
+| Java | `Server returned HTTP response code: 503 for URL: ...` / `HttpServerErrorException$ServiceUnavailable: 503 Service Unavailable` |
+| .NET | `Response status code does not indicate success: 503 (Service Unavailable).` |
+| Ruby | `Net::HTTPServiceUnavailable` / `Faraday::ServerError: the server responded with status 503` |
+| Prometheus scrape | `server returned HTTP status 503 Service Unavailable` |
+| npm / pip | `npm ERR! code E503` / `ERROR: HTTP error 503 while getting https://files.pythonhosted.org/...` |
+| Browser | `HTTP ERROR 503` / `Failed to load resource: the server responded with a status of 503 (Service Unavailable)` |
+
+## Common causes
+1. **No healthy backend.** All targets fail health checks (wrong path or port, app slow to start,
+   dependency down in a deep health check), or the target group or backend is empty after a deploy.
+2. **Kubernetes Service has no ready endpoints.** Readiness probe failing, selector does not match pod labels,
+   all pods Pending or CrashLoopBackOff, `targetPort` wrong.
+3. **Upstream connect failures behind Envoy/Istio.** The pod refuses or resets connections (`503 UF`, `503 UC`),
+   often during rollouts without a preStop delay, or through an mTLS/port-name mismatch.
+4. **Overload protection.** Circuit breaker limits (`503 UO`, `reset reason: overflow`), HAProxy `maxconn` queue
+   timeout, IIS queue full, rate limiting that answers 503, S3 `SlowDown`.
+5. **Application says 503 itself.** Maintenance mode, draining during shutdown, readiness endpoint reporting a
+   failed dependency, stopped IIS app pool, Heroku dyno crashed (H10).
+
+## First checks
+1. See who generated the 503 (Server header, body text, `Retry-After`):
+   ```bash
+   curl -sS -i https://api.example.com/healthz | head -20
+   ```
+2. Kubernetes: are there ready endpoints behind the Service?
+   ```bash
+   kubectl get endpoints api -n prod; kubectl get pods -n prod -l app=api; kubectl describe pod -n prod -l app=api | grep -iE 'readiness|unhealthy' | tail
+   ```
+3. AWS ALB: target health and the reason:
+   ```bash
+   aws elbv2 describe-target-health --target-group-arn arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/73e2d6bc24d8a067
+   ```
+4. HAProxy: server states (DOWN, MAINT, check status):
+   ```bash
+   echo 'show servers state' | socat stdio /run/haproxy/admin.sock
+   ```
+5. Envoy/Istio: response flags and upstream cluster health:
+   ```bash
+   kubectl logs -n prod deploy/web -c istio-proxy --tail=50 | grep ' 503 '; istioctl proxy-config endpoints deploy/web -n prod | grep -v HEALTHY
+   ```
+6. Call the health endpoint the load balancer uses, from inside the network:
+   ```bash
+   curl -sv -o /dev/null http://10.0.2.41:8080/healthz
+   ```
+
+## Telling it from its neighbours
+- **vs. [502 Bad Gateway](http-502.md):** 502 means a backend was tried and answered badly. 503 means none was
+  available, or the service refused on purpose. Envoy is the exception: connect failures appear as 503 with `UF`/`UC`.
+- **vs. [504 Gateway Timeout](http-504.md):** 504 means a backend got the request and took too long. A 503 usually comes back fast.
+- **vs. [Connection refused](conn-refused.md):** refused is the TCP-level error the proxy saw. Apache and Envoy
+  turn it into a 503, nginx and ALB into a 502.
+- **vs. [Too many connections](too-many-connections.md):** connection-limit errors inside the app (DB pool
+  exhausted) can surface as 503s from the app. Check the app log for the underlying limit.
+
+"""#,
+        "http-504.md": #"""
+---
+id: http-504
+title: "504 Gateway Timeout"
+summary: "A proxy or load balancer forwarded the request to the backend, and the backend did not send a response before the proxy's timeout expired. The proxy gave up and answered 504; the backend may still be working on the request."
+category: http
+neighbours: [timeout-read, http-502, http-503, timeout-connect]
+signatures:
+  - "504 Gateway Time-out"
+  - "Gateway Time-out"
+  - "504 Gateway Timeout"
+  - "Gateway Timeout"
+  - "GatewayTimeout"
+  - "HTTPGatewayTimeout"
+  - "HTTP/1.1 504"
+  - "HTTP/1.0 504"
+  - "HTTP/2 504"
+  - "HTTP/2.0 504"
+  - "HTTP/3 504"
+  - "HTTP 504"
+  - "returned error: 504"
+  - "error 504"
+  - "HTTP Error 504"
+  - "HTTPS Error 504"
+  - "error code 504"
+  - "504 Server Error"
+  - "status code 504"
+  - "statuscode 504"
+  - "status 504"
+  - "response code: 504"
+  - "server returned HTTP response code: 504"
+  - "responded with a status of 504"
+  - "responded with status 504"
+  - "received from server: 504"
+  - "does not indicate success: 504"
+  - "http status server error (504"
+  - "504, message='Gateway Timeout'"
+  - "E504"
+  - "-1 -1 504"
+  - "elb_status_code 504"
+  - "HTTPCode_ELB_504_Count"
+  - "The server didn't respond in time"
+  - "upstream request timeout"
+  - "504 UT"
+  - "did not receive a timely response from the upstream server"
+  - "Error 524"
+  - "error code 524"
+  - "524: A timeout occurred"
+  - "Endpoint request timed out"
+  - "The upstream server is timing out"
+  - "Response took longer than timeout"
+  - "CloudFront attempted to establish a connection with the origin"
+  - "the server was unable to return a response in the time allotted"
+  - "backend_timeout"
+hints:
+  - "504"
+---
+
+## What it means
+The proxy connected to the upstream, sent the request, and waited. No response headers arrived
+within its timeout, so it answered 504 itself. Typical defaults: nginx `proxy_read_timeout` 60 s, AWS ALB idle
+timeout 60 s, API Gateway 29 s, Cloudflare 100 s (it says 524, not 504), HAProxy `timeout server`,
+Envoy route timeout 15 s (`upstream request timeout`). The backend did receive the request and may
+finish it later. Retrying non-idempotent calls (POST) can duplicate work. Look at the proxy's
+timing: a 504 after exactly 60.0 s is a timeout setting, not a crash. Some proxies also use 504
+for connect timeouts (nginx `upstream timed out ... while connecting to upstream`).
+
+## How it is worded
+| Stack | Message |
+| --- | --- |
+| Status line | `HTTP/1.1 504 Gateway Time-out` (nginx, ALB, HAProxy) / `HTTP/1.1 504 Gateway Timeout` (RFC, Go, Envoy) / `HTTP/2 504` |
+| nginx page | `<title>504 Gateway Time-out</title>` ... `<center>nginx</center>` |
+| nginx access.log | `"POST /reports/export HTTP/1.1" 504 167 "-" "Mozilla/5.0"` |
+| nginx error.log (cause) | `upstream timed out (110: Connection timed out) while reading response header from upstream` (see read timeout) |
+| HAProxy page | `504 Gateway Time-out` / `The server didn't respond in time.` |
+| HAProxy log | `be_api/srv1 0/0/1/-1/30001 504 194 - - sH-- ...` (`sH` = server timeout before headers) |
+| AWS ALB access log | `... 0.000 -1 -1 504 - 812 312 "POST https://api.example.com:443/reports/export HTTP/1.1" ...`; metric `HTTPCode_ELB_504_Count` |
+| AWS API Gateway | `{"message": "Endpoint request timed out"}` |
+| CloudFront | `504 Gateway Timeout ERROR The request could not be satisfied. CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection.` |
+| Cloudflare | `Error 524 A timeout occurred` (origin accepted but sent nothing for 100 s) |
+| GCP load balancer log | `statusDetails: "backend_timeout"` (GCP returns this with status 502) |
+| Envoy / Istio | body `upstream request timeout`; access log `"GET /api HTTP/1.1" 504 UT` |
+| Kong | `The upstream server is timing out` |
+| Apache mod_proxy | `Gateway Timeout The gateway did not receive a timely response from the upstream server or application.` |
+| Apache error.log (cause) | `(70007)The timeout specified has expired: AH01102: error reading status line from remote server 127.0.0.1:8080` (see read timeout) |
+| Spring Cloud Gateway | `504 GATEWAY_TIMEOUT "Response took longer than timeout: PT30S"` |
+| Kubernetes API | `Error from server (Timeout): the server was unable to return a response in the time allotted, but may still be processing the request` |
+| Azure ARM | `Code: GatewayTimeout` |
+| curl -f | `curl: (22) The requested URL returned error: 504` |
+| wget | `ERROR 504: Gateway Time-out.` |
+| Python requests / urllib | `requests.exceptions.HTTPError: 504 Server Error: Gateway Time-out for url: ...` / `urllib.error.HTTPError: HTTP Error 504: Gateway Time-out` |
+| Node.js axios | `AxiosError: Request failed with status code 504` |
+| Java | `Server returned HTTP response code: 504 for URL: ...` / `HttpServerErrorException$GatewayTimeout: 504 Gateway Timeout` |
+| .NET | `Response status code does not indicate success: 504 (Gateway Timeout).` |
+| Ruby | `Net::HTTPGatewayTimeout` / `Faraday::ServerError: the server responded with status 504` |
+| gRPC via proxy | `rpc error: code = Unavailable desc = unexpected HTTP status code received from server: 504 (Gateway Timeout)` |
+| npm | `npm ERR! code E504` / `npm ERR! 504 Gateway Time-out - GET https://registry.npmjs.org/...` |
+| Browser | `HTTP ERROR 504` / `Failed to load resource: the server responded with a status of 504 (Gateway Timeout)` |
+
+## Common causes
+1. **Slow request in the backend.** A long query, lock wait, report export or external API call takes longer
+   than the proxy timeout. Often it only affects some endpoints or large accounts.
+2. **Backend saturated.** All workers or threads are busy (gunicorn/PHP-FPM `max_children` reached, thread pool
+   exhausted, GC pauses), so new requests queue until the proxy gives up.
+3. **Timeout chain mismatch.** The proxy timeout is shorter than the app's own work or its downstream timeouts
+   (API Gateway's fixed 29 s, ALB's 60 s idle timeout, ingress `proxy-read-timeout`).
+4. **Backend unreachable and packets dropped.** Security group, NetworkPolicy or a dead node blackholes the
+   connection, so the proxy's connect times out (nginx logs `while connecting to upstream`).
+5. **Streaming or long-polling without output.** SSE, websockets or long polls send nothing for longer than the idle timeout.
+
+## First checks
+1. Time the request to see which timeout fires (60 s, 29 s, 100 s...):
+   ```bash
+   curl -sS -o /dev/null -w 'code=%{http_code} total=%{time_total}s ttfb=%{time_starttransfer}s\n' https://api.example.com/reports/export
+   ```
+2. Read the proxy error log line for the request (read vs connect timeout):
+   ```bash
+   grep -E 'upstream timed out' /var/log/nginx/error.log | tail -n 5
+   ```
+3. Call the backend directly and see how long it really takes:
+   ```bash
+   curl -sS -o /dev/null -w '%{http_code} %{time_total}s\n' --max-time 300 http://10.0.2.41:8080/reports/export
+   ```
+4. Check backend saturation and slow queries:
+   ```bash
+   kubectl top pods -n prod -l app=api; kubectl logs -n prod deploy/api --since=10m | grep -iE 'timeout|slow|pool'
+   ```
+5. Compare the configured timeouts along the path:
+   ```bash
+   nginx -T 2>/dev/null | grep -nE 'proxy_(read|connect|send)_timeout'; aws elbv2 describe-load-balancer-attributes --load-balancer-arn "$ALB_ARN" | grep -A1 idle_timeout
+   ```
+
+## Telling it from its neighbours
+- **vs. [Read timeout](timeout-read.md):** the same event seen from another place. The proxy's log has the read
+  timeout (`upstream timed out ... while reading response header`); the client gets the 504. A client's own read
+  timeout (no proxy in between) is a read timeout, not a 504.
+- **vs. [502 Bad Gateway](http-502.md):** 502 arrives quickly with a broken or missing answer. 504 arrives after the timeout with no answer.
+- **vs. [503 Service Unavailable](http-503.md):** 503 means no backend was tried or the service refused. 504 means a backend had the request and stayed silent.
+- **vs. [Connection timed out](timeout-connect.md):** if the proxy could not even connect (SYN unanswered), the
+  proxy log says `while connecting to upstream`. Fix the network path, not the app's speed.
 
 """#,
         "no-such-file.md": #"""
@@ -1973,7 +2640,11 @@ signatures:
   - "timed out: Operation now in progress"
   - "Connection timeout to host"
   - "TLS handshake timeout"
-  - "nf_conntrack: table full, dropping packet"
+  - "table full, dropping packet"
+  - "60: Operation timed out"
+  - "SYN flooding"
+  - "TNS:Connect timeout occurred"
+  - "ConnectionTimeoutError"
 hints:
   - "timed out"
   - "syn"
@@ -2134,15 +2805,23 @@ signatures:
   - "Unable to read data from the transport connection: A connection attempt failed"
   - "Execution Timeout Expired"
   - "canceling statement due to statement timeout"
-  - "upstream request timeout"
   - "DEADLINE_EXCEEDED"
   - "code = DeadlineExceeded"
   - "Layer7 timeout"
   - "Connection timed out during banner exchange"
   - "WORKER TIMEOUT"
+  - "Read error (Operation timed out)"
+  - "SocketTimeoutException: timeout"
+  - "timeout awaiting"
+  - "Timeout performing"
+  - "RedisCommandTimeoutException"
+  - "Command timed out after"
+  - "QueryTimeoutException"
+  - "canceling statement due to user request"
+  - "maximum statement execution time exceeded"
 hints:
   - "timeout"
-  - "response"
+  - "deadline"
 ---
 
 ## What it means
@@ -2179,7 +2858,7 @@ the flow.
 | Node.js | `Error: read ETIMEDOUT` / `Error: ESOCKETTIMEDOUT` |
 | Node.js fetch (undici) | `HeadersTimeoutError: Headers Timeout Error` (code `UND_ERR_HEADERS_TIMEOUT`) |
 | axios | `AxiosError: timeout of 5000ms exceeded` |
-| Envoy | `upstream request timeout` (HTTP 504) |
+| Envoy | `upstream request timeout` (the body of its 504, see http-504) |
 | HAProxy | `Server be_api/api1 is DOWN, reason: Layer7 timeout, check duration: 2001ms` |
 | Apache httpd | `(70007)The timeout specified has expired: AH01102: error reading status line from remote server 10.0.4.7:8080` |
 | gunicorn | `[CRITICAL] WORKER TIMEOUT (pid:2231)` |
@@ -2379,7 +3058,11 @@ signatures:
   - "SSL_ERROR_RX_RECORD_TOO_LONG"
   - "Secure Connection Failed"
   - "Potential Security Risk Ahead"
-  - "ssl error"
+  - "SSL_ERROR_HANDSHAKE_FAILURE_ALERT"
+  - "SSL_ERROR_UNSUPPORTED_VERSION"
+  - "SSL_ERROR_BAD_CERT_ALERT"
+  - "SEC_ERROR_"
+  - "MOZILLA_PKIX_ERROR_"
   - "SSL_do_handshake() failed"
   - "while SSL handshaking"
   - "upstream SSL certificate verify error"
@@ -2396,6 +3079,9 @@ signatures:
   - "SSL connection error"
   - "received plaintext http traffic on an https channel"
   - "server certificate verification failed"
+  - "The certificate of ... is not trusted"
+  - "doesn't have a known issuer"
+  - "certificate's owner does not match hostname"
   - "gnutls_handshake() failed"
   - "upstream connect error or disconnect/reset before headers ... TLS error"
   - "invalid SSL certificate"

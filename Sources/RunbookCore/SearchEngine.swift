@@ -79,6 +79,7 @@ public struct SearchEngine {
     public let index: SearchIndex
     public let matcher: SymptomMatcher
     let symptomIDs: [String]
+    let symptomPages: [Int?]
 
     /// A symptom's own page comes before everything else when the query shows that symptom.
     public static let symptomPageBoost = 1000.0
@@ -102,6 +103,7 @@ public struct SearchEngine {
         let symptoms = index.symptoms()
         matcher = SymptomMatcher(symptoms.map { ($0.id, $0.signatures, $0.hints) })
         symptomIDs = symptoms.map(\.id)
+        symptomPages = index.symptomPages()
     }
 
     static func idf(documentFrequency df: Int, count: Int) -> Double {
@@ -188,7 +190,7 @@ public struct SearchEngine {
             let factor = (rank == 0 ? 1 : SearchEngine.secondarySymptomFactor) * (detection.strong ? 1 : SearchEngine.hintOnlyFactor)
             for document in index.idList(index.symptomDocumentsTable, symptom) where document < documentCount {
                 let boost: Double
-                if index.isSymptomPage(document, of: detection.id) {
+                if symptomPages.indices.contains(symptom), symptomPages[symptom] == document {
                     boost = SearchEngine.symptomPageBoost + SearchEngine.symptomPageScoreWeight * detection.score
                 } else {
                     boost = SearchEngine.symptomDocumentBoost * factor
@@ -249,16 +251,5 @@ public struct SearchEngine {
         }
         let limit = max(0, query.limit)
         return Array(hits.sorted { $0.score != $1.score ? $0.score > $1.score : $0.document < $1.document }.prefix(limit))
-    }
-}
-
-extension SearchIndex {
-    /// Whether `document` is the page of symptom `id`.
-    func isSymptomPage(_ document: Int, of id: String) -> Bool {
-        var reader = documentsTable.reader(document)
-        let kind = reader.varint()
-        guard DocumentKind.allCases.indices.contains(kind), DocumentKind.allCases[kind] == .symptom else { return false }
-        for _ in 0..<4 { _ = reader.slice() }
-        return reader.string() == id
     }
 }

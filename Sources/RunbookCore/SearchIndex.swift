@@ -72,8 +72,9 @@ extension SearchIndexContent {
         }
         sections.append((.terms, termTable(terms)))
         sections.append((.documentTerms, termTable(documentTerms)))
-        sections.append((.symptoms, ByteWriter.table(symptoms.map { symptom in
+        sections.append((.symptoms, ByteWriter.table(symptoms.enumerated().map { index, symptom in
             var record = ByteWriter()
+            record.varint(symptomPages.indices.contains(index) ? (symptomPages[index].map { $0 + 1 } ?? 0) : 0)
             record.string(symptom.id)
             record.string(symptom.title)
             record.varint(symptom.signatures.count)
@@ -281,9 +282,19 @@ public final class SearchIndex: @unchecked Sendable {
         }
     }
 
+    /// Per symptom (in index order): the document that is its page, if any.
+    public func symptomPages() -> [Int?] {
+        (0..<symptomsTable.count).map { index in
+            var reader = symptomsTable.reader(index)
+            let page = reader.varint()
+            return page > 0 ? page - 1 : nil
+        }
+    }
+
     public func symptoms() -> [(id: String, title: String, signatures: [String], hints: [String])] {
         (0..<symptomsTable.count).map { index in
             var reader = symptomsTable.reader(index)
+            _ = reader.varint()
             let id = reader.string(), title = reader.string()
             let signatures = (0..<reader.varint()).map { _ in reader.string() }
             let hints = (0..<reader.varint()).map { _ in reader.string() }

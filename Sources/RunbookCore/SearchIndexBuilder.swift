@@ -42,6 +42,8 @@ public struct SearchIndexContent: Sendable {
     /// Document-level fields (title, front matter): term, number of documents, postings.
     public var documentTerms: [(term: String, df: Int, postings: [UInt8])] = []
     public var symptoms: [(id: String, title: String, signatures: [String], hints: [String])] = []
+    /// Per symptom: the document that is its page, if any.
+    public var symptomPages: [Int?] = []
     /// Per symptom: documents about it as a whole (front matter, or the symptom's own page).
     public var symptomDocuments: [[Int]] = []
     /// Per symptom: units whose text shows it.
@@ -218,6 +220,11 @@ public enum SearchIndexBuilder {
             let document = symptomDocument[id]
             return (id, document?.title ?? id, document?.meta.signatures.map(\.value) ?? [], document?.meta.hints.map(\.value) ?? [])
         }
+        var pageOf: [String: Int] = [:]
+        for (index, document) in documents.enumerated() {
+            if let id = document.symptomID, pageOf[id] == nil { pageOf[id] = index }
+        }
+        content.symptomPages = matcher.ids.map { pageOf[$0] }
         content.symptomDocuments = Array(repeating: [], count: matcher.ids.count)
         content.symptomUnits = Array(repeating: [], count: matcher.ids.count)
 

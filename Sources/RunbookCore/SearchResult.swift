@@ -41,7 +41,7 @@ extension SearchEngine {
         for (position, hit) in hits.enumerated() {
             let document = index.document(hit.document)
             let unit = index.unit(hit.unit)
-            var url = document.url
+            var url = SitePath.encodePath(document.url)
             if let anchor = unit.anchor { url += "#" + SitePath.encodeFragment(anchor) }
             let text: String?
             if document.isBuiltIn {

@@ -75,9 +75,12 @@ public enum SiteBuilder {
         // Load and parse.
         let loaded = try SourceLoader.load(root: options.source, displayRoot: options.sourceDisplay, excluding: options.output)
         diagnostics += loaded.diagnostics
-        clock.lap("load and parse")
-        let documents = loaded.documents
         let displayPrefix = SitePath.folderPrefix(options.sourceDisplay)
+        // The built-in symptom knowledge base joins the team's documents (theirs win by id).
+        let merged = SymptomBase.merge(team: loaded.documents, displayPrefix: displayPrefix)
+        diagnostics += merged.diagnostics
+        let documents = merged.documents
+        clock.lap("load and parse")
 
         // Model: applications, links, the catalog.
         let apps = Catalog.apps(of: documents)
@@ -104,8 +107,21 @@ public enum SiteBuilder {
         diagnostics += catalog.checks(displayPrefix: displayPrefix)
 
         clock.lap("model and links")
-        let renderer = SiteRenderer(catalog: catalog, resolver: resolver, templates: templates, build: build,
+
+        // The search index: sections, terms, and which documents show which symptoms.
+        let manifest = try SourceManifest.scan(root: options.source, excluding: options.output)
+        let searchContent = SearchIndexBuilder.build(documents: documents, urls: documents.map(\.outputPath), manifest: manifest)
+        var symptomDocuments: [String: [Int]] = [:]
+        for (index, symptom) in searchContent.symptoms.enumerated() {
+            var members = Set(searchContent.symptomDocuments[index])
+            for unit in searchContent.symptomUnits[index] { members.insert(searchContent.units[unit].document) }
+            symptomDocuments[symptom.id] = members.filter { documents[$0].kind != .symptom }.sorted()
+        }
+        clock.lap("search index")
+
+        var renderer = SiteRenderer(catalog: catalog, resolver: resolver, templates: templates, build: build,
                                     hrefs: analyses.map(\.hrefs))
+        renderer.symptomDocuments = symptomDocuments
         let jobs = renderer.jobs
         let pagePaths = jobs.map(renderer.path(of:))
         diagnostics += collisions(pages: pagePaths, jobs: jobs, catalog: catalog, statics: loaded.staticFiles,
@@ -164,7 +180,13 @@ public enum SiteBuilder {
                 files.insert(path)
             }
 
-            clock.lap("copy files")
+            for (path, bytes) in SiteSearch.files(for: searchContent) {
+                let url = staging.appendingPathComponent(path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileWriter.write(bytes, to: url.path)
+                files.insert(path)
+            }
+            clock.lap("copy files and write the search index")
             if options.verify {
                 var ids: [String: Set<String>] = [:]
                 for (path, page) in zip(pagePaths, written) { ids[path] = page.ids }
@@ -246,6 +268,8 @@ public enum SiteBuilder {
             case .checklists: return (nil, "the list of checklists")
             case .postmortems: return (nil, "the list of postmortems")
             case .tags: return (nil, "the list of tags")
+            case .symptoms: return (nil, "the list of symptoms")
+            case .search: return (nil, "the search page")
             }
         }
         var firstJob: [String: PageJob] = [:]

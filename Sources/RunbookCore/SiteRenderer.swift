@@ -9,6 +9,8 @@ enum PageJob: Sendable {
     case postmortems
     case tags
     case tag(Int)
+    case symptoms
+    case search
 }
 
 /// Renders the model into HTML pages through the templates. Pure: it reads the catalog and
@@ -20,12 +22,14 @@ struct SiteRenderer: Sendable {
     let build: BuildInfo
     /// Per document: each link destination as written → its href (from the model stage).
     let hrefs: [[String: String]]
+    /// Symptom id → the team's documents about it (from the search index's tagging).
+    var symptomDocuments: [String: [Int]] = [:]
 
     /// Every page of the site. Application and home overviews (`index.md`) render inside
     /// their application's page and the home page, not as pages of their own. The list pages,
     /// which can be large, come first so that the cores share them out before the documents.
     var jobs: [PageJob] {
-        var jobs: [PageJob] = [.home, .checklists, .postmortems, .tags]
+        var jobs: [PageJob] = [.home, .checklists, .postmortems, .tags, .symptoms, .search]
         jobs += catalog.tags.indices.map(PageJob.tag)
         jobs += catalog.apps.indices.map(PageJob.app)
         let embedded = Set(catalog.apps.compactMap(\.indexDocument))
@@ -45,6 +49,8 @@ struct SiteRenderer: Sendable {
         case .postmortems: return Catalog.postmortemsPage
         case .tags: return Catalog.tagsPage
         case .tag(let index): return catalog.tags[index].page
+        case .symptoms: return SymptomBase.indexPage
+        case .search: return SiteSearch.page
         }
     }
 
@@ -63,6 +69,7 @@ struct SiteRenderer: Sendable {
             let kind = catalog.documents[index].kind
             context["navChecklists"] = kind == .checklist
             context["navPostmortems"] = kind == .postmortem
+            context["navSymptoms"] = kind == .symptom
         case .app(let index):
             template = .app
             context.merge(appContext(index, page: page)) { $1 }
@@ -86,6 +93,18 @@ struct SiteRenderer: Sendable {
                 ["name": tag.tag, "url": encoded(tag.page), "count": tag.documents.count] as [String: Any]
             }
             context["navTags"] = true
+        case .symptoms:
+            template = .list
+            context["pageTitle"] = "Symptoms"
+            context["heading"] = "Symptoms"
+            context["kindLabel"] = "Knowledge base"
+            context["description"] = "Common failures: what each error means, how each stack words it, its usual causes and the first checks. Paste an error into the search box to land on the right one."
+            context["items"] = catalog.symptoms.map { item($0) }
+            context["navSymptoms"] = true
+        case .search:
+            template = .search
+            context["pageTitle"] = "Search"
+            context["bodyClass"] = "search-page"
         case .tag(let index):
             template = .list
             let tag = catalog.tags[index]
@@ -272,7 +291,8 @@ struct SiteRenderer: Sendable {
             "kindLabel": document.kind.label,
             "kindPlural": document.kind.plural.prefix(1).uppercased() + document.kind.plural.dropFirst(),
             "kindListURL": TemplateText(document.kind == .postmortem ? Catalog.postmortemsPage
-                                        : document.kind == .checklist ? Catalog.checklistsPage : nil),
+                                        : document.kind == .checklist ? Catalog.checklistsPage
+                                        : document.kind == .symptom ? SymptomBase.indexPage : nil),
             "owners": meta.owners,
             "tags": tagLinks(meta.tags),
             "symptoms": meta.symptoms.map(\.value),
@@ -284,8 +304,14 @@ struct SiteRenderer: Sendable {
             "toc": tocHeadings.map { ["id": $0.id, "text": $0.text, "level": $0.level] as [String: Any] },
             "tableOfContents": SiteRenderer.tableOfContentsHTML(tocHeadings),
             "body": body(index),
-            "sourcePath": SitePath.folderPrefix(build.source) + document.path,
+            "sourcePath": document.isBuiltIn ? "built into runbook: \(document.path)" : SitePath.folderPrefix(build.source) + document.path,
         ]
+        if let summary = meta.summary, document.kind == .symptom { context["summary"] = summary }
+        if let id = document.symptomID {
+            context["forSymptom"] = (symptomDocuments[id] ?? []).sorted { catalog.listRank[$0] < catalog.listRank[$1] }.map { item($0) }
+        } else {
+            context["forSymptom"] = [[String: Any]]()
+        }
         if let app = document.app { context["app"] = appLink(app) }
         if let severity = meta.severity { context["severity"] = severity }
         if let date = meta.date { context["date"] = date.description }

@@ -35,3 +35,541 @@
     });
   });
 })();
+
+// Search: the index comes as <script> files (search/*.js), since a page opened from file://
+// cannot fetch. Tokenizing, symptom matching and scoring mirror RunbookCore's ErrorTokenizer,
+// SymptomMatcher and SearchEngine exactly, so the site and `runbook search` agree.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.search[data-root]");
+  if (!form) { return; }
+  var root = form.getAttribute("data-root") || "";
+  var K1 = 1.2, IMPACT_SCALE = 255, MAX_TERM_BYTES = 64, MAX_QUERY_TERMS = 32;
+  var PHRASE = 0.5, PROXIMITY = 0.2, WINDOW = 8;
+  var PAGE_BOOST = 1000, PAGE_SCORE_WEIGHT = 10, DOC_BOOST = 30, SECTION_BOOST = 20;
+  var SECONDARY = 0.5, HINT_ONLY = 0.5, ROUNDING = 1e6;
+  var FURTHER_SIGNATURE = 0.25, HINT = 0.5, MAX_HINT = 1.0;
+  var LIMIT = 10;
+
+  // ---- Loading shards ----
+  var state = { meta: null, terms: {}, symptoms: {}, documents: {}, units: {}, loading: {} };
+  var api = window.RunbookSearch = {
+    meta: function (m) { state.meta = m; },
+    terms: function (n, unitTerms, documentTerms) { state.terms[n] = { u: unitTerms, d: documentTerms }; },
+    symptom: function (n, documents, units) { state.symptoms[n] = { d: decodeList(documents), u: decodeList(units) }; },
+    documents: function (n, records) { state.documents[n] = records; },
+    units: function (n, records) { state.units[n] = records; }
+  };
+  function load(path) {
+    if (!state.loading[path]) {
+      state.loading[path] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = root + path;
+        script.onload = function () { resolve(); };
+        script.onerror = function () { reject(new Error("cannot load " + path)); };
+        document.head.appendChild(script);
+      });
+    }
+    return state.loading[path];
+  }
+
+  // ---- Bytes ----
+  function base64(text) {
+    var binary = atob(text), out = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) { out[i] = binary.charCodeAt(i); }
+    return out;
+  }
+  function Reader(bytes) { this.b = bytes; this.o = 0; }
+  Reader.prototype.varint = function () {
+    var result = 0, shift = 0, b;
+    while (this.o < this.b.length) {
+      b = this.b[this.o++];
+      result += (b & 0x7f) * Math.pow(2, shift);
+      if (b < 0x80) { return result; }
+      shift += 7;
+    }
+    return result;
+  };
+  function decodeList(text) {
+    var reader = new Reader(base64(text)), out = [], value = 0;
+    while (reader.o < reader.b.length) { value += reader.varint(); out.push(value); }
+    return out;
+  }
+
+  // ---- Tokenizer (ErrorTokenizer) ----
+  function isAlnum(c) { return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90); }
+  function isConnector(c) { return c === 46 || c === 58 || c === 47 || c === 45 || c === 95; }
+  function isWord(cp) {
+    if (cp < 0x80) { return isAlnum(cp); }
+    if (cp === 0xa0 || (cp >= 0x2000 && cp <= 0x207f)) { return false; }
+    return true;
+  }
+  function utf8Length(text) {
+    var n = 0;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (c < 0x80) { n += 1; } else if (c < 0x800) { n += 2; } else if (c >= 0xd800 && c <= 0xdbff) { n += 4; i++; } else { n += 3; }
+    }
+    return n;
+  }
+  // Calls emit(term, position, isCompound, start, end) (UTF-16 offsets), like ErrorTokenizer.scan.
+  function scan(text, emit) {
+    var position = 0, i = 0, n = text.length;
+    var compound = "", compoundParts = 0, compoundPosition = 0, compoundStart = 0, compoundEnd = 0;
+    function cpAt(k) { var c = text.codePointAt(k); return c; }
+    function cpLen(c) { return c > 0xffff ? 2 : 1; }
+    function flush() {
+      if (compoundParts >= 2 && utf8Length(compound) <= MAX_TERM_BYTES) { emit(compound, compoundPosition, true, compoundStart, compoundEnd); }
+      compound = ""; compoundParts = 0;
+    }
+    while (i < n) {
+      var cp = cpAt(i);
+      if (!isWord(cp)) {
+        if (isConnector(cp) && compoundParts > 0) {
+          var j = i;
+          while (j < n && isConnector(text.charCodeAt(j)) && j - i < 3) { j++; }
+          if (j - i <= 2 && j < n && isWord(cpAt(j))) { compound += text.slice(i, j); i = j; continue; }
+          flush(); i = j; continue;
+        }
+        if (cp === 92 && i + 1 < n && (text.charCodeAt(i + 1) === 110 || text.charCodeAt(i + 1) === 116 || text.charCodeAt(i + 1) === 114)) {
+          flush(); i += 2; continue;
+        }
+        flush(); i += cpLen(cp); continue;
+      }
+      var part = "", partStart = i;
+      while (i < n) {
+        var c = cpAt(i);
+        if (isWord(c)) {
+          var ch = String.fromCodePoint(c);
+          part += (c >= 65 && c <= 90) ? ch.toLowerCase() : ch;
+          i += cpLen(c);
+          continue;
+        }
+        if ((c === 39 || c === 0x2019) && part.length > 0 && i + 1 < n && isWord(cpAt(i + 1))) { part += "'"; i += 1; continue; }
+        break;
+      }
+      if (compoundParts === 0) { compoundPosition = position; compoundStart = partStart; }
+      compoundEnd = i;
+      compoundParts += 1;
+      compound += part;
+      if (utf8Length(part) <= MAX_TERM_BYTES) { emit(part, position, false, partStart, i); }
+      position += 1;
+    }
+    flush();
+    return position;
+  }
+  var DURATION_UNITS = { ms: 1, s: 1, m: 1, h: 1, us: 1, ns: 1, d: 1 };
+  function isDigit(c) { return c >= 48 && c <= 57; }
+  function isHexOrDigits(p) { for (var i = 0; i < p.length; i++) { var c = p.charCodeAt(i); if (!(isDigit(c) || (c >= 97 && c <= 102))) { return false; } } return true; }
+  function isAscii(p) { for (var i = 0; i < p.length; i++) { if (p.charCodeAt(i) >= 0x80) { return false; } } return true; }
+  function isVolatilePart(p) {
+    var digits = 0;
+    for (var i = 0; i < p.length; i++) { if (isDigit(p.charCodeAt(i))) { digits++; } }
+    if (digits === 0) { return false; }
+    var bytes = utf8Length(p);
+    if (digits === p.length) { return p.length >= 4; }
+    if (bytes >= 6 && isHexOrDigits(p)) { return true; }
+    if (bytes >= 8 && isAscii(p)) { return true; }
+    var k = 0;
+    while (k < p.length && isDigit(p.charCodeAt(k))) { k++; }
+    return k > 0 && k < p.length && DURATION_UNITS.hasOwnProperty(p.slice(k));
+  }
+  function splitParts(compound) { return compound.split(/[.:\/_-]+/).filter(function (x) { return x.length > 0; }); }
+  function tokens(text) {
+    var pending = [];
+    scan(text, function (term, position, isCompound) { pending.push({ term: term, position: position, compound: isCompound }); });
+    var numericPositions = {}, volatileCompound = {};
+    pending.forEach(function (item) {
+      if (!item.compound) { return; }
+      var parts = splitParts(item.term);
+      var numeric = parts.every(isHexOrDigits) && parts.some(function (p) { return /[0-9]/.test(p); });
+      if (numeric) { for (var k = 0; k < parts.length; k++) { numericPositions[item.position + k] = true; } }
+      volatileCompound[item.position] = numeric || parts.some(isVolatilePart);
+    });
+    pending.sort(function (a, b) { return a.position !== b.position ? a.position - b.position : (a.compound ? 0 : 1) - (b.compound ? 0 : 1); });
+    return pending.map(function (item) {
+      return { term: item.term, position: item.position, compound: item.compound,
+               volatile: item.compound ? !!volatileCompound[item.position] : (!!numericPositions[item.position] || isVolatilePart(item.term)) };
+    });
+  }
+
+  // ---- Symptom matcher (SymptomMatcher) ----
+  var matcher = null;
+  function compileSignature(text) {
+    var pieces = [], rest = text;
+    while (true) {
+      var cut = rest.indexOf("..."), cutLength = 3;
+      if (cut < 0) { cut = rest.indexOf("\u2026"); cutLength = 1; }
+      var piece = cut >= 0 ? rest.slice(0, cut) : rest;
+      var parts = tokens(piece).filter(function (t) { return !t.compound; }).map(function (t) { return t.term; });
+      if (parts.length) { pieces.push(parts); }
+      if (cut < 0) { break; }
+      rest = rest.slice(cut + cutLength);
+    }
+    return pieces;
+  }
+  function buildMatcher(symptoms) {
+    var sorted = symptoms.map(function (s, i) { return { s: s, i: i }; })
+      .sort(function (a, b) { return a.s.id < b.s.id ? -1 : a.s.id > b.s.id ? 1 : 0; });
+    var pieceIds = {}, pieces = [], signatures = [], byFirst = {};
+    sorted.forEach(function (entry, index) {
+      var list = entry.s.signatures.map(function (t) { return [t, false]; }).concat(entry.s.hints.map(function (t) { return [t, true]; }));
+      list.forEach(function (pair) {
+        var compiled = compileSignature(pair[0]);
+        if (!compiled.length) { return; }
+        var ids = [], length = 0;
+        compiled.forEach(function (piece) {
+          var key = JSON.stringify(piece);
+          if (!pieceIds.hasOwnProperty(key)) { pieceIds[key] = pieces.length; pieces.push(piece); }
+          ids.push(pieceIds[key]);
+          length += piece.length;
+        });
+        signatures.push({ symptom: index, pieces: ids, length: length, hint: pair[1] });
+      });
+    });
+    pieces.forEach(function (piece, id) { (byFirst[piece[0]] = byFirst[piece[0]] || []).push(id); });
+    return { ids: sorted.map(function (e) { return e.s.id; }), signatures: signatures, pieces: pieces, byFirst: byFirst };
+  }
+  function detect(parts) {
+    var m = matcher, occurrences = {}, any = false;
+    for (var p = 0; p < parts.length; p++) {
+      var candidates = m.byFirst.hasOwnProperty(parts[p]) ? m.byFirst[parts[p]] : null;
+      if (!candidates) { continue; }
+      candidates.forEach(function (piece) {
+        var phrase = m.pieces[piece];
+        if (p + phrase.length > parts.length) { return; }
+        for (var k = 1; k < phrase.length; k++) { if (parts[p + k] !== phrase[k]) { return; } }
+        (occurrences[piece] = occurrences[piece] || []).push(p);
+        any = true;
+      });
+    }
+    if (!any) { return []; }
+    var n = m.ids.length, longest = [], matched = [], hints = [];
+    for (var i = 0; i < n; i++) { longest.push(0); matched.push(0); hints.push(0); }
+    m.signatures.forEach(function (sig) {
+      if (!occurrences[sig.pieces[0]]) { return; }
+      var from = 0;
+      for (var q = 0; q < sig.pieces.length; q++) {
+        var list = occurrences[sig.pieces[q]], start = -1;
+        if (list) { for (var r = 0; r < list.length; r++) { if (list[r] >= from) { start = list[r]; break; } } }
+        if (start < 0) { return; }
+        from = start + m.pieces[sig.pieces[q]].length;
+      }
+      if (sig.hint) { hints[sig.symptom] += 1; } else { matched[sig.symptom] += 1; longest[sig.symptom] = Math.max(longest[sig.symptom], sig.length); }
+    });
+    var out = [];
+    for (var s = 0; s < n; s++) {
+      var score = 0;
+      if (matched[s] > 0) { score = longest[s] + FURTHER_SIGNATURE * (matched[s] - 1); }
+      score += Math.min(MAX_HINT, HINT * hints[s]);
+      if (score > 0) { out.push({ id: m.ids[s], score: score, strong: matched[s] > 0 }); }
+    }
+    return out.sort(function (a, b) { return a.score !== b.score ? b.score - a.score : (a.id < b.id ? -1 : a.id > b.id ? 1 : 0); });
+  }
+
+  // ---- Query (PreparedQuery) ----
+  function prepare(text) {
+    var all = tokens(text);
+    var symptoms = detect(all.filter(function (t) { return !t.compound; }).map(function (t) { return t.term; }));
+    var signal = all.filter(function (t) { return !t.volatile; });
+    var used = signal.length ? signal : all;
+    var terms = [], indexOf = {}, partAt = {};
+    used.forEach(function (t) {
+      var index;
+      if (indexOf.hasOwnProperty(t.term)) { index = indexOf[t.term]; } else {
+        if (terms.length >= MAX_QUERY_TERMS) { return; }
+        index = terms.length; indexOf[t.term] = index; terms.push(t.term);
+      }
+      if (!t.compound) { partAt[t.position] = index; }
+    });
+    var pairs = [], seen = {};
+    Object.keys(partAt).map(Number).sort(function (a, b) { return a - b; }).forEach(function (p) {
+      if (!partAt.hasOwnProperty(p + 1)) { return; }
+      var a = partAt[p], b = partAt[p + 1];
+      if (a === b || seen[a * MAX_QUERY_TERMS + b]) { return; }
+      seen[a * MAX_QUERY_TERMS + b] = true;
+      pairs.push([a, b]);
+    });
+    return { terms: terms, pairs: pairs, symptoms: symptoms };
+  }
+  function fnv(term) {
+    var bytes = unescape(encodeURIComponent(term)), hash = 2166136261;
+    for (var i = 0; i < bytes.length; i++) { hash = Math.imul(hash ^ bytes.charCodeAt(i), 16777619) >>> 0; }
+    return hash >>> 0;
+  }
+  function shardOf(term) { return fnv(term) % state.meta.shards; }
+
+  // ---- Ranking (SearchEngine.rank) ----
+  function idf(df, count) { return Math.log(1 + (count - df + 0.5) / (df + 0.5)); }
+  function documentOfUnit(unit) {
+    var first = state.meta.firstUnitList, low = 0, high = first.length - 1;
+    while (low < high) { var mid = (low + high + 1) >> 1; if (first[mid] <= unit) { low = mid; } else { high = mid - 1; } }
+    return low;
+  }
+  function rank(q) {
+    var meta = state.meta, unitCount = meta.units, documentCount = meta.documents;
+    var unitScore = new Float64Array(unitCount), touched = [], scale = (K1 + 1) / IMPACT_SCALE;
+    var pairTerms = {}, positions = {}, unitIdf = [];
+    q.pairs.forEach(function (p) { pairTerms[p[0]] = true; pairTerms[p[1]] = true; });
+    q.terms.forEach(function (term, t) {
+      unitIdf.push(0);
+      var shard = state.terms[shardOf(term)], entry = shard && shard.u.hasOwnProperty(term) ? shard.u[term] : null;
+      if (!entry) { return; }
+      var w = idf(entry[0], unitCount), bytes = base64(entry[1]), reader = new Reader(bytes), unit = 0;
+      unitIdf[t] = w;
+      var keep = !!pairTerms[t], list = keep ? { units: [], starts: [], values: [] } : null;
+      while (reader.o < bytes.length) {
+        unit += reader.varint();
+        if (reader.o >= bytes.length || unit >= unitCount) { break; }
+        var impact = bytes[reader.o++], count = reader.varint();
+        if (unitScore[unit] === 0) { touched.push(unit); }
+        unitScore[unit] += w * impact * scale;
+        if (keep) {
+          list.units.push(unit); list.starts.push(list.values.length);
+          var position = 0;
+          for (var c = 0; c < count; c++) { position += reader.varint(); list.values.push(position); }
+        } else { for (var d = 0; d < count; d++) { reader.varint(); } }
+      }
+      if (keep) { positions[t] = list; }
+    });
+    q.pairs.forEach(function (pair) {
+      var left = positions[pair[0]], right = positions[pair[1]];
+      if (!left || !right) { return; }
+      var weight = unitIdf[pair[0]] + unitIdf[pair[1]], i = 0, j = 0;
+      while (i < left.units.length && j < right.units.length) {
+        if (left.units[i] < right.units[j]) { i++; continue; }
+        if (left.units[i] > right.units[j]) { j++; continue; }
+        var leftEnd = i + 1 < left.units.length ? left.starts[i + 1] : left.values.length;
+        var rightEnd = j + 1 < right.units.length ? right.starts[j + 1] : right.values.length;
+        var best = Infinity;
+        for (var p = left.starts[i]; p < leftEnd; p++) {
+          for (var r = right.starts[j]; r < rightEnd; r++) {
+            var distance = right.values[r] - left.values[p];
+            if (distance > 0 && distance < best) { best = distance; }
+          }
+        }
+        var u = left.units[i];
+        if (best === 1) { unitScore[u] += PHRASE * weight; } else if (best <= WINDOW) { unitScore[u] += PROXIMITY * weight; }
+        i++; j++;
+      }
+    });
+    var docBoost = new Float64Array(documentCount), sectionBoost = {};
+    q.symptoms.forEach(function (detection, position) {
+      var symptom = meta.symptomIndex[detection.id];
+      if (symptom === undefined || !state.symptoms[symptom]) { return; }
+      var factor = (position === 0 ? 1 : SECONDARY) * (detection.strong ? 1 : HINT_ONLY);
+      state.symptoms[symptom].d.forEach(function (doc) {
+        if (doc >= documentCount) { return; }
+        var boost = meta.symptoms[symptom].page === doc ? PAGE_BOOST + PAGE_SCORE_WEIGHT * detection.score : DOC_BOOST * factor;
+        docBoost[doc] = Math.max(docBoost[doc], boost);
+      });
+      state.symptoms[symptom].u.forEach(function (unit) {
+        if (unit >= unitCount) { return; }
+        sectionBoost[unit] = Math.max(sectionBoost[unit] || 0, SECTION_BOOST * factor);
+      });
+    });
+    Object.keys(sectionBoost).forEach(function (key) {
+      var unit = Number(key);
+      if (unitScore[unit] === 0) { touched.push(unit); }
+      unitScore[unit] += sectionBoost[key];
+    });
+    var docScore = new Float64Array(documentCount);
+    q.terms.forEach(function (term) {
+      var shard = state.terms[shardOf(term)], entry = shard && shard.d.hasOwnProperty(term) ? shard.d[term] : null;
+      if (!entry) { return; }
+      var w = idf(entry[0], documentCount), bytes = base64(entry[1]), reader = new Reader(bytes), doc = 0;
+      while (reader.o < bytes.length) {
+        doc += reader.varint();
+        if (reader.o >= bytes.length || doc >= documentCount) { break; }
+        docScore[doc] += w * bytes[reader.o++] * scale;
+      }
+    });
+    var bestScore = new Float64Array(documentCount).fill(-1), bestUnit = new Int32Array(documentCount).fill(-1);
+    touched.forEach(function (unit) {
+      var doc = documentOfUnit(unit), s = unitScore[unit];
+      if (s > bestScore[doc] || (s === bestScore[doc] && unit < bestUnit[doc])) { bestScore[doc] = s; bestUnit[doc] = unit; }
+    });
+    var hits = [];
+    for (var doc = 0; doc < documentCount; doc++) {
+      var extra = docScore[doc] + docBoost[doc];
+      if (bestUnit[doc] < 0 && !(extra > 0)) { continue; }
+      var unit = bestUnit[doc] >= 0 ? bestUnit[doc] : meta.firstUnitList[doc];
+      var total = Math.max(bestScore[doc], 0) + extra;
+      hits.push({ document: doc, unit: unit, score: Math.round(total * ROUNDING) / ROUNDING });
+    }
+    hits.sort(function (a, b) { return a.score !== b.score ? b.score - a.score : a.document - b.document; });
+    return hits.slice(0, LIMIT);
+  }
+
+  function ensureMeta() {
+    return load("search/meta.js").then(function () {
+      var meta = state.meta;
+      if (!meta.firstUnitList) {
+        meta.firstUnitList = decodeList(meta.firstUnits);
+        meta.symptomIndex = {};
+        meta.symptoms.forEach(function (s, i) { meta.symptomIndex[s.id] = i; });
+        matcher = buildMatcher(meta.symptoms);
+      }
+    });
+  }
+  // Runs a query: loads the shards it needs, ranks, then loads the records it shows.
+  function search(text) {
+    return ensureMeta().then(function () {
+      var q = prepare(text), needed = {};
+      q.terms.forEach(function (term) { needed["search/t/" + shardOf(term) + ".js"] = true; });
+      q.symptoms.forEach(function (d) {
+        var i = state.meta.symptomIndex[d.id];
+        if (i !== undefined) { needed["search/s/" + i + ".js"] = true; }
+      });
+      return Promise.all(Object.keys(needed).map(load)).then(function () {
+        var hits = rank(q), records = {};
+        hits.forEach(function (h) {
+          records["search/d/" + Math.floor(h.document / state.meta.documentsPerChunk) + ".js"] = true;
+          records["search/u/" + Math.floor(h.unit / state.meta.unitsPerChunk) + ".js"] = true;
+        });
+        return Promise.all(Object.keys(records).map(load)).then(function () { return { query: q, hits: hits.map(describe) }; });
+      });
+    });
+  }
+  function describe(hit) {
+    var meta = state.meta;
+    var d = state.documents[Math.floor(hit.document / meta.documentsPerChunk)][hit.document % meta.documentsPerChunk];
+    var u = state.units[Math.floor(hit.unit / meta.unitsPerChunk)][hit.unit % meta.unitsPerChunk];
+    return { kind: d[0], path: d[1], title: d[2], app: d[3], url: d[4] + (u[2] ? "#" + u[2] : ""), id: d[5] || d[1],
+             line: u[0], section: u[1], excerpt: u[3], score: hit.score, document: hit.document, unit: hit.unit };
+  }
+  api.search = search;
+  api.prepare = function (text) { return ensureMeta().then(function () { return prepare(text); }); };
+
+  // ---- Showing results ----
+  function highlighted(text, terms) {
+    var wanted = {}, out = document.createDocumentFragment(), cursor = 0;
+    terms.forEach(function (t) { wanted[t] = true; });
+    scan(text, function (term, position, isCompound, start, end) {
+      if (isCompound || !wanted[term] || start < cursor) { return; }
+      out.appendChild(document.createTextNode(text.slice(cursor, start)));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(start, end);
+      out.appendChild(mark);
+      cursor = end;
+    });
+    out.appendChild(document.createTextNode(text.slice(cursor)));
+    return out;
+  }
+  function resultItem(result, terms, tag) {
+    var item = document.createElement(tag);
+    item.className = "search-hit kind-" + result.kind;
+    item.setAttribute("data-id", result.id);
+    var link = document.createElement("a");
+    link.href = root + result.url;
+    var kind = document.createElement("span");
+    kind.className = "badge kind-badge";
+    kind.textContent = result.kind;
+    var title = document.createElement("span");
+    title.className = "hit-title";
+    title.textContent = result.title;
+    link.appendChild(kind);
+    link.appendChild(document.createTextNode(" "));
+    link.appendChild(title);
+    item.appendChild(link);
+    var where = document.createElement("div");
+    where.className = "meta hit-where";
+    where.textContent = (result.app ? result.app + " · " : "") + (result.section ? "§ " + result.section : "");
+    if (where.textContent) { item.appendChild(where); }
+    if (result.excerpt) {
+      var excerpt = document.createElement("div");
+      excerpt.className = "hit-excerpt";
+      excerpt.appendChild(highlighted(result.excerpt, terms));
+      item.appendChild(excerpt);
+    }
+    return item;
+  }
+
+  var input = document.getElementById("rb-search");
+  var panel = document.getElementById("rb-search-results");
+  var pageInput = document.getElementById("rb-search-page");
+  var pageList = document.getElementById("rb-search-list");
+  var pageStatus = document.getElementById("rb-search-status");
+  var generation = 0, selected = -1;
+
+  function render(container, response, tag) {
+    container.textContent = "";
+    response.hits.forEach(function (hit, i) {
+      var item = resultItem(hit, response.query.terms, tag);
+      item.id = container.id + "-" + i;
+      item.setAttribute("role", "option");
+      container.appendChild(item);
+    });
+  }
+  function run(text, target) {
+    var mine = ++generation, started = performance.now();
+    if (!text.trim()) {
+      if (target === "panel") { panel.hidden = true; panel.textContent = ""; }
+      return;
+    }
+    search(text).then(function (response) {
+      if (mine !== generation) { return; }
+      selected = -1;
+      if (target === "panel") {
+        render(panel, response, "div");
+        panel.hidden = response.hits.length === 0;
+      } else {
+        render(pageList, response, "li");
+        var symptoms = response.query.symptoms.map(function (s) { return s.id; });
+        pageStatus.textContent = (response.hits.length ? response.hits.length + " results" : "No results") +
+          (symptoms.length ? " · symptom: " + symptoms.join(", ") : "") +
+          " · " + Math.round(performance.now() - started) + " ms";
+        document.documentElement.setAttribute("data-search", "done");
+      }
+    }, function (error) {
+      if (target !== "panel") { pageStatus.textContent = "Search index not available: " + error.message; }
+      document.documentElement.setAttribute("data-search", "error");
+    });
+  }
+  function move(container, step) {
+    var items = container.querySelectorAll(".search-hit");
+    if (!items.length) { return; }
+    selected = (selected + step + items.length) % items.length;
+    items.forEach(function (item, i) { item.classList.toggle("selected", i === selected); item.setAttribute("aria-selected", i === selected ? "true" : "false"); });
+    items[selected].scrollIntoView({ block: "nearest" });
+  }
+  function open(container) {
+    var item = container.querySelectorAll(".search-hit")[selected];
+    if (item) { window.location.href = item.querySelector("a").href; return true; }
+    return false;
+  }
+  function keys(field, container) {
+    field.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") { move(container, 1); event.preventDefault(); }
+      else if (event.key === "ArrowUp") { move(container, -1); event.preventDefault(); }
+      else if (event.key === "Enter" && !event.shiftKey && selected >= 0) { if (open(container)) { event.preventDefault(); } }
+      else if (event.key === "Escape" && container === panel) { panel.hidden = true; }
+    });
+  }
+  if (pageInput) {
+    // The search page: the query comes from ?q= and results show in the page.
+    if (input) { input.closest("form").classList.add("on-search-page"); }
+    var params = new URLSearchParams(window.location.search);
+    var initial = params.get("q") || "";
+    pageInput.value = initial;
+    pageStatus.textContent = initial ? "Searching…" : "Type or paste an error.";
+    pageInput.addEventListener("input", function () {
+      run(pageInput.value, "page");
+      var url = new URL(window.location.href);
+      url.searchParams.set("q", pageInput.value);
+      try { history.replaceState(null, "", url.toString()); } catch (e) { /* file:// may refuse */ }
+    });
+    keys(pageInput, pageList);
+    if (initial) { run(initial, "page"); }
+  }
+  if (input && panel) {
+    input.addEventListener("input", function () { run(input.value, "panel"); });
+    input.addEventListener("focus", function () { ensureMeta().catch(function () {}); });
+    keys(input, panel);
+    document.addEventListener("click", function (event) { if (!form.contains(event.target)) { panel.hidden = true; } });
+  }
+  document.addEventListener("keydown", function (event) {
+    var target = event.target, typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable);
+    if (event.key === "/" && !typing) { (pageInput || input).focus(); event.preventDefault(); }
+  });
+})();

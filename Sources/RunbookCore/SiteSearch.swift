@@ -1,0 +1,99 @@
+import Foundation
+
+/// The site's copy of the search index, as script files: a page opened from file:// cannot
+/// fetch JSON, but it can load `<script>` files. The index is split so that a query loads only
+/// what it needs: the terms it contains (`search/t/N.js`, by a hash of the term), the symptoms it
+/// shows (`search/s/N.js`), and the records of the results it shows (`search/d/N.js`,
+/// `search/u/N.js`). `search/meta.js` (counts, symptom signatures) is the only file every
+/// search loads. Postings are the index file's bytes in base64; `site.js` scores them exactly
+/// as `SearchEngine` does.
+public enum SiteSearch {
+    public static let folder = "search"
+    public static let page = "search.html"
+    public static let indexFile = "search/index.rbx"
+    /// Posting bytes per term shard the split aims at.
+    static let shardTargetBytes = 48 * 1024
+    static let documentsPerChunk = 200
+    static let unitsPerChunk = 400
+
+    /// FNV-1a 32 of the term's UTF-8, the same in `site.js`.
+    static func shard(of term: String, count: Int) -> Int {
+        var hash: UInt32 = 2_166_136_261
+        for byte in term.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return Int(hash % UInt32(count))
+    }
+
+    /// Relative path → contents of every file of the site's index (the `.rbx` included).
+    public static func files(for content: SearchIndexContent) -> [(path: String, bytes: [UInt8])] {
+        var files: [(String, [UInt8])] = []
+        let postingBytes = content.terms.reduce(0) { $0 + $1.postings.count } + content.documentTerms.reduce(0) { $0 + $1.postings.count }
+        let shardCount = max(1, (postingBytes + shardTargetBytes - 1) / shardTargetBytes)
+
+        // meta.js
+        var meta = "RunbookSearch.meta({\"version\":\(IndexFormat.version),\"units\":\(content.units.count),"
+        meta += "\"documents\":\(content.documents.count),\"shards\":\(shardCount),"
+        meta += "\"documentsPerChunk\":\(documentsPerChunk),\"unitsPerChunk\":\(unitsPerChunk),"
+        // Each document's first unit, as deltas (a unit's document is found by binary search).
+        var firstUnits = ByteWriter()
+        var previous = 0
+        for document in content.documents { firstUnits.varint(document.firstUnit - previous); previous = document.firstUnit }
+        meta += "\"firstUnits\":\(JSON.string(Data(firstUnits.bytes).base64EncodedString())),"
+        meta += "\"symptoms\":[" + content.symptoms.enumerated().map { index, symptom in
+            "{\"id\":\(JSON.string(symptom.id)),\"title\":\(JSON.string(symptom.title)),"
+                + "\"page\":\(content.symptomPages.indices.contains(index) ? (content.symptomPages[index].map(String.init) ?? "-1") : "-1"),"
+                + "\"signatures\":[\(symptom.signatures.map(JSON.string).joined(separator: ","))],"
+                + "\"hints\":[\(symptom.hints.map(JSON.string).joined(separator: ","))]}"
+        }.joined(separator: ",") + "]});\n"
+        files.append(("\(folder)/meta.js", Array(meta.utf8)))
+
+        // Term shards: unit postings and document postings.
+        var unitShards = [[String]](repeating: [], count: shardCount)
+        var documentShards = [[String]](repeating: [], count: shardCount)
+        for entry in content.terms {
+            unitShards[shard(of: entry.term, count: shardCount)].append(
+                "\(JSON.string(entry.term)):[\(entry.df),\(JSON.string(Data(entry.postings).base64EncodedString()))]")
+        }
+        for entry in content.documentTerms {
+            documentShards[shard(of: entry.term, count: shardCount)].append(
+                "\(JSON.string(entry.term)):[\(entry.df),\(JSON.string(Data(entry.postings).base64EncodedString()))]")
+        }
+        for index in 0..<shardCount {
+            let text = "RunbookSearch.terms(\(index),{\(unitShards[index].joined(separator: ","))},{\(documentShards[index].joined(separator: ","))});\n"
+            files.append(("\(folder)/t/\(index).js", Array(text.utf8)))
+        }
+
+        // Symptom lists: documents and units about each symptom.
+        for (index, _) in content.symptoms.enumerated() {
+            func deltas(_ list: [Int]) -> String {
+                var writer = ByteWriter()
+                var previous = 0
+                for id in list { writer.varint(id - previous); previous = id }
+                return JSON.string(Data(writer.bytes).base64EncodedString())
+            }
+            let text = "RunbookSearch.symptom(\(index),\(deltas(content.symptomDocuments[index])),\(deltas(content.symptomUnits[index])));\n"
+            files.append(("\(folder)/s/\(index).js", Array(text.utf8)))
+        }
+
+        // Records, in chunks.
+        for start in stride(from: 0, to: content.documents.count, by: documentsPerChunk) {
+            let records = content.documents[start..<min(start + documentsPerChunk, content.documents.count)].map { document in
+                "[\(JSON.string(document.kind.rawValue)),\(JSON.string(document.path)),\(JSON.string(document.title)),"
+                    + "\(document.app.map(JSON.string) ?? "null"),\(JSON.string(SitePath.encodePath(document.url))),"
+                    + "\(document.symptomID.map(JSON.string) ?? "null"),\(document.isBuiltIn ? 1 : 0),"
+                    + "[\(document.symptoms.map(String.init).joined(separator: ","))]]"
+            }
+            let text = "RunbookSearch.documents(\(start / documentsPerChunk),[\(records.joined(separator: ","))]);\n"
+            files.append(("\(folder)/d/\(start / documentsPerChunk).js", Array(text.utf8)))
+        }
+        for start in stride(from: 0, to: content.units.count, by: unitsPerChunk) {
+            let records = content.units[start..<min(start + unitsPerChunk, content.units.count)].map { unit in
+                "[\(unit.line),\(unit.section.map(JSON.string) ?? "null"),\(unit.anchor.map { JSON.string(SitePath.encodeFragment($0)) } ?? "null"),"
+                    + "\(JSON.string(unit.excerpt)),[\(unit.symptoms.map(String.init).joined(separator: ","))]]"
+            }
+            let text = "RunbookSearch.units(\(start / unitsPerChunk),[\(records.joined(separator: ","))]);\n"
+            files.append(("\(folder)/u/\(start / unitsPerChunk).js", Array(text.utf8)))
+        }
+        files.append((indexFile, content.fileBytes()))
+        return files
+    }
+}
