@@ -1405,6 +1405,15 @@ signatures:
   - "HTTPPayloadTooLarge"
   - "RequestEntityTooLargeException"
   - "request body too large"
+  - "body is too large"
+  - "body exceeded"
+  - "Payload content length greater than maximum allowed"
+  - "RequestDataTooBig"
+  - "DATA_UPLOAD_MAX_MEMORY_SIZE"
+  - "maxPostSize"
+  - "Form too large"
+  - "request was larger than"
+  - "etcdserver: request is too large"
   - "Maximum request length exceeded"
   - "MaxUploadSizeExceededException"
   - "Maximum upload size exceeded"
@@ -1479,6 +1488,8 @@ sending, so some clients see a reset or broken pipe instead of the 413.
 | IIS | `HTTP Error 404.13 - Not Found The request filtering module is configured to deny a request that exceeds the request content length.` |
 | Spring Boot | `org.springframework.web.multipart.MaxUploadSizeExceededException: Maximum upload size exceeded` ... `FileSizeLimitExceededException: The field file exceeds its maximum permitted size of 1048576 bytes.` |
 | Spring client | `org.springframework.web.client.HttpClientErrorException$PayloadTooLarge: 413 Payload Too Large` |
+| Django | `django.core.exceptions.RequestDataTooBig: Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.` |
+| Kubernetes / etcd | `etcdserver: request is too large` |
 | Flask / Werkzeug | `413 Request Entity Too Large: The data value transmitted exceeds the capacity limit.` |
 | PHP | `PHP Warning:  POST Content-Length of 9437184 bytes exceeds the limit of 8388608 bytes in Unknown on line 0` |
 | Apache httpd | `Requested content-length of 20971520 is larger than the configured limit of 10485760` |
@@ -1591,6 +1602,7 @@ signatures:
   - "upstream sent no valid"
   - "upstream sent unsupported FastCGI protocol version"
   - "no live upstreams"
+  - "invalid request block size"
   - "The server returned an invalid or incomplete response"
   - "received an invalid response from an upstream server"
   - "received an invalid response while acting as a gateway or proxy server"
@@ -1710,7 +1722,7 @@ id: http-503
 title: "503 Service Unavailable"
 summary: "The request reached a server or proxy that would not serve it right now: no healthy or registered backend was available, a circuit breaker or queue limit rejected it, the app is in maintenance or not ready, or the application itself answered 503."
 category: http
-neighbours: [http-502, http-504, conn-refused, too-many-connections]
+neighbours: [http-502, http-504, conn-refused, conn-reset, too-many-connections]
 signatures:
   - "503 Service Unavailable"
   - "Service Unavailable"
@@ -1750,10 +1762,8 @@ signatures:
   - "<NOSRV>"
   - "has no server available"
   - "no healthy upstream"
-  - "upstream connect error or disconnect/reset before headers"
-  - "upstream_reset_before_response_started"
+  - "reset before headers"
   - "reset reason: connection failure"
-  - "reset reason: connection termination"
   - "reset reason: overflow"
   - "503 UH"
   - "503 UF"
@@ -1761,6 +1771,9 @@ signatures:
   - "503 UC"
   - "503 URX"
   - "does not have any active Endpoint"
+  - "no endpoints available for service"
+  - "limiting requests, excess"
+  - "limiting connections by zone"
   - "the server is currently unable to handle the request"
   - "probe failed with statuscode: 503"
   - "The server is temporarily unable to service your request"
@@ -1815,6 +1828,7 @@ suggests an intentional 503.
 | IIS | `HTTP Error 503. The service is unavailable.` (application pool stopped) |
 | Varnish | `Error 503 Backend fetch failed` / `Guru Meditation: XID: 32770` |
 | Heroku router | `at=error code=H10 desc="App crashed"` / `code=H13 desc="Connection closed without response"` / `code=H12 desc="Request timeout"` (all 503) |
+| nginx limit_req / limit_conn | `limiting requests, excess: 20.500 by zone "api", client: 203.0.113.45` (default `limit_req_status` is 503) |
 | Kong | `failure to get a peer from the ring-balancer` |
 | Spring Cloud | `503 SERVICE_UNAVAILABLE "Unable to find instance for api-service"` / `Load balancer does not contain an instance for the service api-service` |
 | Amazon S3 | `SlowDown: Please reduce your request rate.` (503) |
@@ -1837,7 +1851,7 @@ suggests an intentional 503.
 3. **Upstream connect failures behind Envoy/Istio.** The pod refuses or resets connections (`503 UF`, `503 UC`),
    often during rollouts without a preStop delay, or through an mTLS/port-name mismatch.
 4. **Overload protection.** Circuit breaker limits (`503 UO`, `reset reason: overflow`), HAProxy `maxconn` queue
-   timeout, IIS queue full, rate limiting that answers 503, S3 `SlowDown`.
+   timeout, IIS queue full, nginx `limit_req`/`limit_conn` (503 unless `limit_req_status` is set), S3 `SlowDown`.
 5. **Application says 503 itself.** Maintenance mode, draining during shutdown, readiness endpoint reporting a
    failed dependency, stopped IIS app pool, Heroku dyno crashed (H10).
 
@@ -1873,6 +1887,10 @@ suggests an intentional 503.
 - **vs. [504 Gateway Timeout](http-504.md):** 504 means a backend got the request and took too long. A 503 usually comes back fast.
 - **vs. [Connection refused](conn-refused.md):** refused is the TCP-level error the proxy saw. Apache and Envoy
   turn it into a 503, nginx and ALB into a 502.
+- **vs. [Connection reset](conn-reset.md) and other Envoy reasons:** in the Envoy/Istio body, the text after
+  `reset reason:` names the cause. `connection failure` with `delayed connect error: 111` is a refused connect.
+  `connection termination` is a reset or close by the upstream. `connection timeout` is a [connect timeout](timeout-connect.md).
+  `TLS error` is a [TLS failure](tls-failure.md). `overflow` is Envoy's own circuit breaker.
 - **vs. [Too many connections](too-many-connections.md):** connection-limit errors inside the app (DB pool
   exhausted) can surface as 503s from the app. Check the app log for the underlying limit.
 
@@ -1920,6 +1938,8 @@ signatures:
   - "HTTPCode_ELB_504_Count"
   - "The server didn't respond in time"
   - "upstream request timeout"
+  - "upstream_response_timeout"
+  - "FUNCTION_INVOCATION_TIMEOUT"
   - "504 UT"
   - "did not receive a timely response from the upstream server"
   - "Error 524"
@@ -2926,7 +2946,7 @@ id: tls-failure
 title: "TLS/SSL handshake or certificate verification failed"
 summary: "The TCP connection worked, but the TLS handshake on top of it failed: the peer's certificate was not trusted, expired or issued for another name, or the two sides could not agree on a protocol version or cipher (or one side did not speak TLS at all)."
 category: network
-neighbours: [conn-reset, timeout-read, conn-refused, http-502, cors]
+neighbours: [conn-reset, timeout-connect, conn-refused, http-502, cors]
 signatures:
   - "certificate verify failed"
   - "SSL certificate problem"
@@ -2946,7 +2966,6 @@ signatures:
   - "tlsv13 alert certificate required"
   - "SSL routines"
   - "SSL routines::unsupported protocol"
-  - "ssl_choose_client_version:unsupported protocol"
   - "SSL routines::unexpected eof while reading"
   - "no shared cipher"
   - "no protocols available"
@@ -2959,7 +2978,6 @@ signatures:
   - "SSL handshake failure"
   - "TLS handshake failed"
   - "TLS handshake error"
-  - "TLS handshake timeout"
   - "curl: (35)"
   - "curl: (51)"
   - "curl: (60)"
@@ -2977,6 +2995,13 @@ signatures:
   - "x509: certificate relies on legacy Common Name field"
   - "x509: failed to load system roots"
   - "x509: certificate"
+  - "tls: private key does not match public key"
+  - "failed to find any PEM data"
+  - "ValidatorException"
+  - "certificate validation failed"
+  - 'got "\x15" as reply type byte'
+  - "ERR_CERT_"
+  - "ERR_SSL_"
   - "tls: failed to verify certificate"
   - "remote error: tls:"
   - "tls: handshake failure"
@@ -3022,7 +3047,6 @@ signatures:
   - "CERT_NOT_YET_VALID"
   - "ERR_TLS_CERT_ALTNAME_INVALID"
   - "Hostname/IP does not match certificate's altnames"
-  - "Client network socket disconnected before secure TLS connection was established"
   - "SSL_connect returned=1"
   - "SSL operation failed with code"
   - "Failed to enable crypto"
@@ -3157,6 +3181,7 @@ The OpenSSL verify code (`openssl s_client` prints it as "Verify return code") n
 | HAProxy | `fe_https/1: SSL handshake failure` / `Server be_api/srv1 is DOWN, reason: Layer6 invalid response, info: "SSL handshake failure"` |
 | PostgreSQL | `psql: error: connection to server at "db.example.com" (10.0.0.7), port 5432 failed: SSL error: certificate verify failed` / `server does not support SSL, but SSL was required` |
 | MySQL | `ERROR 2026 (HY000): SSL connection error: error:0A000086:SSL routines::certificate verify failed` |
+| Redis (plain client on TLS port) | `Error: Protocol error, got "\x15" as reply type byte` |
 | Kafka | `org.apache.kafka.common.errors.SslAuthenticationException: SSL handshake failed` |
 | Elasticsearch | `received plaintext http traffic on an https channel, closing connection` |
 | Chrome / Edge | `Your connection is not private` with `NET::ERR_CERT_DATE_INVALID`, `NET::ERR_CERT_AUTHORITY_INVALID`, `NET::ERR_CERT_COMMON_NAME_INVALID`, `ERR_SSL_PROTOCOL_ERROR`, `ERR_SSL_VERSION_OR_CIPHER_MISMATCH` |
@@ -3211,11 +3236,13 @@ The OpenSSL verify code (`openssl s_client` prints it as "Verify return code") n
 
 ## Telling it from its neighbours
 - **vs. [Connection reset](conn-reset.md):** a reset during the handshake (`SSL_ERROR_SYSCALL`,
-  "Remote host terminated the handshake", "unexpected eof") is often a middlebox or SNI filter. If the
+  "Remote host terminated the handshake", "unexpected eof", Node.js "Client network socket disconnected before secure TLS
+  connection was established") is often a middlebox, SNI filter or proxy. If the
   message names a certificate, alert or version, it is this symptom; a bare "Connection reset by peer" after
   data was exchanged is a reset.
-- **vs. [Read timeout](timeout-read.md):** "TLS handshake timeout" means TCP worked but the handshake never
-  finished (overloaded server, MTU/proxy issue). Timeouts while waiting for an HTTP response are read timeouts.
+- **vs. [Connection timed out](timeout-connect.md):** Go's `net/http: TLS handshake timeout` is counted as a connect-phase
+  timeout: TCP worked but the handshake never finished (overloaded server, MTU or proxy problem, packet loss). No certificate
+  or alert is involved. Check reachability and latency first.
 - **vs. [Connection refused](conn-refused.md):** refused means nothing listened on the port; TLS errors need an
   established TCP connection first.
 - **vs. [502 Bad Gateway](http-502.md):** a proxy that fails TLS to its upstream returns 502 (or Envoy 503) to the client.
@@ -3293,9 +3320,7 @@ signatures:
   - "worker_connections exceed open file resource limit"
   - "server reached MaxRequestWorkers setting"
   - "server reached pm.max_children setting"
-  - "nf_conntrack: table full, dropping packet"
   - "too many orphaned sockets"
-  - "possible SYN flooding on port"
 hints:
   - "max_connections"
   - "maxclients"
@@ -3353,7 +3378,7 @@ reached.
 | nginx | `accept4() failed (24: Too many open files)` / `1024 worker_connections are not enough while connecting to upstream` |
 | Apache httpd | `AH00161: server reached MaxRequestWorkers setting, consider raising the MaxRequestWorkers setting` |
 | PHP-FPM | `WARNING: [pool www] server reached pm.max_children setting (5), consider raising it` |
-| Linux kernel | `nf_conntrack: table full, dropping packet` / `TCP: too many orphaned sockets` |
+| Linux kernel | `TCP: too many orphaned sockets` |
 
 ## Common causes
 1. **Connection leak in the application.** Code opens connections and never returns them to the
@@ -3403,7 +3428,8 @@ reached.
   clients", "Too many connections") before closing.
 - **vs. [Connection timed out](timeout-connect.md):** a pool timeout (HikariCP, SQLAlchemy
   QueuePool, knex) never sent a packet; it waited for a free pooled connection. A connect
-  timeout is an unanswered SYN.
+  timeout is an unanswered SYN. A full SYN backlog or conntrack table (`possible SYN flooding`,
+  `nf_conntrack: table full`) drops SYNs silently, so clients see connect timeouts.
 - **vs. [503 Service Unavailable](http-503.md):** a proxy may turn a full backend into a 503.
   The 503 is the symptom the client sees; the limit message is in the backend or proxy log.
 - **vs. [Out of memory](oom.md):** "Too many open files" (EMFILE) is a descriptor limit, not

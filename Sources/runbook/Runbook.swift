@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RunbookCore
 
 @main
@@ -17,4 +18,22 @@ struct Runbook: ParsableCommand {
         version: BuildInfo.toolVersion,
         subcommands: [BuildCommand.self, SearchCommand.self]
     )
+
+    /// Usage errors exit with 2, as grep and ripgrep do (ArgumentParser's default is 64), so
+    /// scripts can tell "no results" (1) from "wrong command line" (2).
+    static let usageExitCode: Int32 = 2
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                let message = fullMessage(for: error)
+                FileHandle.standardError.write(Data("runbook: \(message)\n".utf8))
+                Foundation.exit(usageExitCode)
+            }
+            exit(withError: error)
+        }
+    }
 }
