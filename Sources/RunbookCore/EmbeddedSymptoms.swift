@@ -698,7 +698,6 @@ signatures:
   - "deadlock detected"
   - "DeadlockDetected"
   - "TRDeadlockDetected"
-  - "SQLSTATE 40P01"
   - "40P01"
   - "waits for ... blocked by process"
   - "still waiting for ... on relation"
@@ -706,11 +705,8 @@ signatures:
   - "still waiting for ... on tuple"
   - "canceling statement due to lock timeout"
   - "due to lock timeout"
-  - "could not obtain lock on row"
-  - "could not obtain lock on relation"
   - "could not obtain lock"
   - "LockNotAvailable"
-  - "SQLSTATE 55P03"
   - "55P03"
   - "could not serialize access due to concurrent update"
   - "could not serialize access"
@@ -2097,7 +2093,7 @@ signatures:
   - "could not open file ... No such file"
   - "path does not exist"
 hints:
-  - "missing"
+  - "does not exist"
 ---
 
 ## What it means
@@ -2204,10 +2200,7 @@ category: system
 neighbours: [too-many-connections, disk-full, http-502, conn-reset]
 signatures:
   - "OOMKilled"
-  - "OOMKilled: true"
-  - "Reason: OOMKilled"
   - "oom-killer"
-  - "invoked oom-killer"
   - "oom-kill"
   - "oom_reaper"
   - "Out of memory: Killed process"
@@ -2230,7 +2223,6 @@ signatures:
   - "OutOfMemoryError"
   - "Java heap space"
   - "GC overhead limit exceeded"
-  - "OutOfMemoryError: Metaspace"
   - "unable to create new native thread"
   - "unable to create native thread"
   - "Direct buffer memory"
@@ -2264,7 +2256,6 @@ signatures:
   - "OOM command not allowed when used memory"
   - "used memory > 'maxmemory'"
   - "out of memory storing object"
-  - "ERROR:  out of memory"
   - "Failed on request of size"
   - "was terminated by signal 9: Killed"
   - "Out of memory (Needed"
@@ -2394,17 +2385,12 @@ signatures:
   - "errno 13"
   - "os error 13"
   - "13 permission denied"
-  - "errno 1 ... operation not permitted"
   - "os error 1"
   - "PermissionError"
-  - "Errno::EACCES"
-  - "Errno::EPERM"
-  - "listen EACCES"
   - "bind: permission denied"
   - "BindException: Permission denied"
   - "13 permission denied ... make_sock"
   - "AccessDeniedException"
-  - "java.nio.file.AccessDeniedException"
   - "UnauthorizedAccessException"
   - "Access to the path ... is denied"
   - "Access is denied"
@@ -2436,7 +2422,6 @@ signatures:
   - "SQLSTATE 42501"
   - "command denied to user"
   - "Access denied for user"
-  - "Access denied; you need"
   - "NOPERM"
   - "not authorized on ... to execute command"
   - "Error from server (Forbidden)"
@@ -2585,6 +2570,9 @@ The object exists and the request reached it, but a policy said no.
   `violates PodSecurity` are admission policies, not RBAC.
 - **401 vs 403:** 401 Unauthorized and "password authentication failed" mean the identity was
   not accepted at all; 403 and the messages above mean the identity is known but lacks the right.
+  MySQL `ERROR 1045 (28000): Access denied for user 'app'@'10.0.4.7' (using password: YES)` is
+  this kind of login failure (wrong password or host pattern), not a missing grant; 1044 and 1142
+  are missing grants.
 
 """#,
         "timeout-connect.md": #"""

@@ -1,22 +1,32 @@
 /// The bytes of the search index, shared by the file the CLI reads (`search/index.rbx`) and the
 /// shards the site's script reads (the same posting bytes, base64-encoded).
 ///
-/// File layout, version 1 (all integers little-endian):
+/// File layout, version 2 (all integers little-endian):
 ///
-///     "RBIX" | version u32 | section count u32 | checksum u64 (FNV-1a of everything after the header)
+///     "RBIX" | version u32 | section count u32 | checksum u64
 ///     section table: (name: 4 bytes, offset u64, length u64) × count
 ///     sections, each 8-byte aligned
 ///
-/// Sections are either fixed-width arrays (`u32 `, `u8  `…) or *tables*: a record count u32,
-/// `count + 1` u32 offsets, then the records, each a sequence of LEB128 varints and
-/// length-prefixed UTF-8 strings. Postings are varints too (see `SearchIndexBuilder`).
+/// Sections are either fixed-width u32 arrays or *tables*: a record count u32, `count + 1` u32
+/// offsets, a u32 FNV-1a checksum per record, then the records, each a sequence of LEB128
+/// varints and length-prefixed UTF-8 strings. Postings are varints too (see
+/// `SearchIndexBuilder`). The header checksum covers the section table and the fixed arrays;
+/// every record is checked when it is read, so a query touches only the bytes it needs and
+/// still never trusts a damaged one.
 public enum IndexFormat {
     public static let magic: [UInt8] = Array("RBIX".utf8)
     /// Bump when the layout or the meaning of a field changes: an index of another version is
     /// rebuilt, never misread.
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     static let headerSize = 4 + 4 + 4 + 8
     static let sectionEntrySize = 4 + 8 + 8
+
+    /// FNV-1a, 32 bits, per record.
+    @inline(__always) static func recordChecksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var hash: UInt32 = 2_166_136_261
+        for byte in bytes { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return hash
+    }
 
     /// FNV-1a, 64 bits: enough to tell a truncated or damaged file from a good one.
     static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
@@ -55,9 +65,10 @@ struct ByteWriter {
     mutating func u32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
     mutating func u64(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
 
-    /// A table of records: count, offsets, records.
+    /// A table of records: count, offsets, checksums, records.
     static func table(_ records: [[UInt8]]) -> [UInt8] {
         var out = ByteWriter()
+        out.bytes.reserveCapacity(4 + records.count * 8 + records.reduce(0) { $0 + $1.count } + 4)
         out.u32(UInt32(records.count))
         var offset: UInt32 = 0
         out.u32(0)
@@ -65,6 +76,7 @@ struct ByteWriter {
             offset += UInt32(record.count)
             out.u32(offset)
         }
+        for record in records { out.u32(record.withUnsafeBytes(IndexFormat.recordChecksum)) }
         for record in records { out.bytes += record }
         return out.bytes
     }
@@ -133,17 +145,24 @@ struct TableView {
         count = base.count >= 4 ? Int(base.loadUnaligned(as: UInt32.self).littleEndian) : 0
     }
 
-    var isValid: Bool { base.count >= 4 + (count + 1) * 4 }
+    var isValid: Bool { base.count >= 4 + (count + 1) * 4 + count * 4 }
 
+    /// A record's bytes, unchecked (for the probes of a binary search).
     @inline(__always) func record(_ index: Int) -> UnsafeRawBufferPointer {
         let start = Int(base.loadUnaligned(fromByteOffset: 4 + index * 4, as: UInt32.self).littleEndian)
         let end = Int(base.loadUnaligned(fromByteOffset: 8 + index * 4, as: UInt32.self).littleEndian)
-        let dataStart = 4 + (count + 1) * 4
+        let dataStart = 4 + (count + 1) * 4 + count * 4
         let lower = min(dataStart + start, base.count), upper = min(dataStart + max(end, start), base.count)
         return UnsafeRawBufferPointer(rebasing: base[lower..<upper])
     }
 
-    func reader(_ index: Int) -> ByteReader { ByteReader(record(index)) }
+    /// A record's bytes if its checksum holds, else nil.
+    @inline(__always) func checkedRecord(_ index: Int) -> UnsafeRawBufferPointer? {
+        guard index >= 0, index < count else { return nil }
+        let bytes = record(index)
+        let stored = base.loadUnaligned(fromByteOffset: 4 + (count + 1) * 4 + index * 4, as: UInt32.self).littleEndian
+        return IndexFormat.recordChecksum(bytes) == stored ? bytes : nil
+    }
 }
 
 /// A fixed-width u32 array section read in place.

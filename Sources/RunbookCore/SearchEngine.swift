@@ -100,8 +100,8 @@ public struct SearchEngine {
 
     public init(index: SearchIndex) {
         self.index = index
-        let symptoms = index.symptoms()
-        matcher = SymptomMatcher(symptoms.map { ($0.id, $0.signatures, $0.hints) })
+        let symptoms = index.compiledSymptoms()
+        matcher = SymptomMatcher(compiled: symptoms)
         symptomIDs = symptoms.map(\.id)
         symptomPages = index.symptomPages()
     }

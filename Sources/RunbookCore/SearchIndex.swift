@@ -81,6 +81,17 @@ extension SearchIndexContent {
             for signature in symptom.signatures { record.string(signature) }
             record.varint(symptom.hints.count)
             for hint in symptom.hints { record.string(hint) }
+            // Compiled, so that a search builds its matcher without tokenizing signatures.
+            let compiled = symptom.signatures.map { (false, SymptomMatcher.compile($0)) } + symptom.hints.map { (true, SymptomMatcher.compile($0)) }
+            record.varint(compiled.count)
+            for (isHint, pieces) in compiled {
+                record.varint(isHint ? 1 : 0)
+                record.varint(pieces.count)
+                for piece in pieces {
+                    record.varint(piece.count)
+                    for part in piece { record.string(part) }
+                }
+            }
             return record.bytes
         })))
         func idLists(_ lists: [[Int]]) -> [UInt8] {
@@ -127,7 +138,14 @@ extension SearchIndexContent {
         header.bytes += IndexFormat.magic
         header.u32(IndexFormat.version)
         header.u32(UInt32(sections.count))
-        header.u64(body.bytes.withUnsafeBytes(IndexFormat.checksum))
+        let checksum = table.bytes.withUnsafeBytes { tableBytes in
+            sections[0].1.withUnsafeBytes { metaBytes in
+                sections.first { $0.0 == .unitDocuments }!.1.withUnsafeBytes { unitBytes in
+                    SearchIndex.headerChecksum(table: tableBytes, meta: metaBytes, unitDocuments: unitBytes)
+                }
+            }
+        }
+        header.u64(checksum)
         return header.bytes + body.bytes
     }
 }
@@ -179,9 +197,6 @@ public final class SearchIndex: @unchecked Sendable {
         guard version == IndexFormat.version else { throw fail(.otherVersion(shown, found: version)) }
         let sectionCount = Int(all.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian)
         let stored = all.loadUnaligned(fromByteOffset: 12, as: UInt64.self).littleEndian
-        guard IndexFormat.checksum(UnsafeRawBufferPointer(rebasing: all[IndexFormat.headerSize...])) == stored else {
-            throw fail(.damaged(shown, reason: "checksum mismatch"))
-        }
         var found: [String: UnsafeRawBufferPointer] = [:]
         for index in 0..<sectionCount {
             let entry = IndexFormat.headerSize + index * IndexFormat.sectionEntrySize
@@ -194,6 +209,11 @@ public final class SearchIndex: @unchecked Sendable {
         }
         for section in IndexSection.allCases where found[section.rawValue] == nil {
             throw fail(.damaged(shown, reason: "section \(section.rawValue) missing"))
+        }
+        let tableEnd = IndexFormat.headerSize + sectionCount * IndexFormat.sectionEntrySize
+        guard SearchIndex.headerChecksum(table: UnsafeRawBufferPointer(rebasing: all[IndexFormat.headerSize..<tableEnd]),
+                                         meta: found[IndexSection.meta.rawValue]!, unitDocuments: found[IndexSection.unitDocuments.rawValue]!) == stored else {
+            throw fail(.damaged(shown, reason: "checksum mismatch"))
         }
         func section(_ name: IndexSection) -> UnsafeRawBufferPointer { found[name.rawValue]! }
         var meta = ByteReader(section(.meta))
@@ -219,10 +239,24 @@ public final class SearchIndex: @unchecked Sendable {
 
     deinit { munmap(base, size) }
 
+    static func headerChecksum(table: UnsafeRawBufferPointer, meta: UnsafeRawBufferPointer, unitDocuments: UnsafeRawBufferPointer) -> UInt64 {
+        IndexFormat.checksum(table) &* 31 &+ IndexFormat.checksum(meta) &* 17 &+ IndexFormat.checksum(unitDocuments)
+    }
+
+    /// Set when a record read failed its checksum: the answer cannot be trusted.
+    public private(set) var isDamaged = false
+
+    /// A checked record's reader; a damaged record marks the index and reads as empty.
+    func checked(_ table: TableView, _ index: Int) -> ByteReader {
+        if let bytes = table.checkedRecord(index) { return ByteReader(bytes) }
+        isDamaged = true
+        return ByteReader(UnsafeRawBufferPointer(start: nil, count: 0))
+    }
+
     // MARK: - Records
 
     public func document(_ index: Int) -> IndexedDocument {
-        var reader = documentsTable.reader(index)
+        var reader = checked(documentsTable, index)
         let kindIndex = reader.varint()
         let kind = DocumentKind.allCases.indices.contains(kindIndex) ? DocumentKind.allCases[kindIndex] : .runbook
         let path = reader.string(), title = reader.string(), app = reader.string(), url = reader.string()
@@ -237,7 +271,7 @@ public final class SearchIndex: @unchecked Sendable {
 
     /// The kind and application of a document, without decoding the rest (for filters).
     func documentKindAndApp(_ index: Int) -> (DocumentKind, UnsafeRawBufferPointer) {
-        var reader = documentsTable.reader(index)
+        var reader = checked(documentsTable, index)
         let kindIndex = reader.varint()
         _ = reader.slice(); _ = reader.slice()
         let app = reader.slice()
@@ -245,7 +279,7 @@ public final class SearchIndex: @unchecked Sendable {
     }
 
     func documentFirstUnit(_ index: Int) -> Int {
-        var reader = documentsTable.reader(index)
+        var reader = checked(documentsTable, index)
         _ = reader.varint()
         for _ in 0..<5 { _ = reader.slice() }
         _ = reader.varint()
@@ -253,7 +287,7 @@ public final class SearchIndex: @unchecked Sendable {
     }
 
     public func unit(_ index: Int) -> IndexedUnit {
-        var reader = unitsTable.reader(index)
+        var reader = checked(unitsTable, index)
         let document = reader.varint(), line = reader.varint()
         let hasSection = reader.varint() == 1
         let section = reader.string(), anchor = reader.string()
@@ -269,12 +303,14 @@ public final class SearchIndex: @unchecked Sendable {
             var low = 0, high = table.count - 1
             while low <= high {
                 let middle = (low + high) >> 1
-                var reader = table.reader(middle)
+                var reader = ByteReader(table.record(middle))
                 let candidate = reader.slice()
                 let order = compareBytes(candidate, UnsafeRawBufferPointer(wanted))
                 if order == 0 {
-                    let df = reader.varint()
-                    return (df, reader.slice())
+                    var checkedReader = checked(table, middle)
+                    _ = checkedReader.slice()
+                    let df = checkedReader.varint()
+                    return (df, checkedReader.slice())
                 }
                 if order < 0 { low = middle + 1 } else { high = middle - 1 }
             }
@@ -285,15 +321,33 @@ public final class SearchIndex: @unchecked Sendable {
     /// Per symptom (in index order): the document that is its page, if any.
     public func symptomPages() -> [Int?] {
         (0..<symptomsTable.count).map { index in
-            var reader = symptomsTable.reader(index)
+            var reader = checked(symptomsTable, index)
             let page = reader.varint()
             return page > 0 ? page - 1 : nil
         }
     }
 
+    /// Symptom ids with their compiled signatures, for the matcher.
+    public func compiledSymptoms() -> [(id: String, signatures: [SymptomMatcher.Compiled])] {
+        (0..<symptomsTable.count).map { index in
+            var reader = checked(symptomsTable, index)
+            _ = reader.varint()
+            let id = reader.string()
+            _ = reader.slice()
+            for _ in 0..<reader.varint() { _ = reader.slice() }
+            for _ in 0..<reader.varint() { _ = reader.slice() }
+            let signatures: [SymptomMatcher.Compiled] = (0..<reader.varint()).map { _ in
+                let isHint = reader.varint() == 1
+                let pieces = (0..<reader.varint()).map { _ in (0..<reader.varint()).map { _ in reader.string() } }
+                return (isHint, pieces.filter { !$0.isEmpty })
+            }
+            return (id, signatures)
+        }
+    }
+
     public func symptoms() -> [(id: String, title: String, signatures: [String], hints: [String])] {
         (0..<symptomsTable.count).map { index in
-            var reader = symptomsTable.reader(index)
+            var reader = checked(symptomsTable, index)
             _ = reader.varint()
             let id = reader.string(), title = reader.string()
             let signatures = (0..<reader.varint()).map { _ in reader.string() }
@@ -304,14 +358,14 @@ public final class SearchIndex: @unchecked Sendable {
 
     func idList(_ table: TableView, _ index: Int) -> [Int] {
         guard index < table.count else { return [] }
-        var reader = table.reader(index)
+        var reader = checked(table, index)
         var previous = 0
         return (0..<reader.varint()).map { _ in previous += reader.varint(); return previous }
     }
 
     public func manifest() -> SourceManifest {
         SourceManifest(entries: (0..<manifestTable.count).map { index in
-            var reader = manifestTable.reader(index)
+            var reader = checked(manifestTable, index)
             return SourceManifest.Entry(path: reader.string(), size: reader.varint(), modified: reader.varint())
         }, toolStamp: toolStamp)
     }

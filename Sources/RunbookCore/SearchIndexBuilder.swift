@@ -85,6 +85,11 @@ public enum SearchIndexBuilder {
     struct TermStat {
         var weight: Double = 0
         var positions: [Int32] = []
+
+        mutating func add(weight: Double, position: Int32) {
+            self.weight += weight
+            if positions.count < SearchIndexBuilder.storedPositions { positions.append(position) }
+        }
     }
 
     struct UnitResult {
@@ -159,8 +164,7 @@ public enum SearchIndexBuilder {
                     ErrorTokenizer.scan(bytes, firstPosition: position) { term, at, isCompound, _ in
                         let key = String(decoding: term, as: UTF8.self)
                         if !isCompound { parts.append(key) }
-                        terms[key, default: TermStat()].weight += run.weight
-                        if terms[key]!.positions.count < storedPositions { terms[key]!.positions.append(Int32(at)) }
+                        terms[key, default: TermStat()].add(weight: run.weight, position: Int32(at))
                     }
                 } + 1
             }
@@ -247,45 +251,62 @@ public enum SearchIndexBuilder {
         let averageDocument = Double(documentLengthSum) / Double(max(documents.count, 1))
 
         // Unit postings, split by a hash of the term so that each core fills its own table.
+        // Lists are appended in place (a copied-out entry would copy its bytes every time).
         let partitions = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let unitTerms: [[(String, Int, [UInt8])]] = Array(0..<partitions).parallelMap { partition in
-            var lists: [String: (df: Int, last: Int, writer: ByteWriter)] = [:]
+            var ids: [String: Int] = [:]
+            var names: [String] = []
+            var writers: [ByteWriter] = []
+            var dfs: [Int] = []
+            var lasts: [Int] = []
             var unit = 0
             for result in results {
                 for unitResult in result.units {
                     for (term, stat) in unitResult.terms where partitionOf(term, partitions) == partition {
-                        var entry = lists[term] ?? (0, 0, ByteWriter())
-                        entry.writer.varint(unit - entry.last)
-                        entry.writer.bytes.append(quantise(stat.weight, length: unitResult.length, averageLength: averageUnit))
-                        entry.writer.varint(stat.positions.count)
+                        let id: Int
+                        if let known = ids[term] { id = known } else {
+                            id = names.count
+                            ids[term] = id
+                            names.append(term)
+                            writers.append(ByteWriter())
+                            dfs.append(0)
+                            lasts.append(0)
+                        }
+                        writers[id].varint(unit - lasts[id])
+                        writers[id].bytes.append(quantise(stat.weight, length: unitResult.length, averageLength: averageUnit))
+                        writers[id].varint(stat.positions.count)
                         var previous: Int32 = 0
-                        for position in stat.positions.sorted() {
-                            entry.writer.varint(Int(position - previous))
+                        for position in stat.positions {
+                            writers[id].varint(Int(position - previous))
                             previous = position
                         }
-                        entry.df += 1
-                        entry.last = unit
-                        lists[term] = entry
+                        dfs[id] += 1
+                        lasts[id] = unit
                     }
                     unit += 1
                 }
             }
-            return lists.map { ($0.key, $0.value.df, $0.value.writer.bytes) }
+            return names.indices.map { (names[$0], dfs[$0], writers[$0].bytes) }
         }
         content.terms = unitTerms.joined().sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }.map { ($0.0, $0.1, $0.2) }
 
-        var documentLists: [String: (df: Int, last: Int, writer: ByteWriter)] = [:]
+        var documentIDs: [String: Int] = [:]
+        var documentLists: [(term: String, df: Int, last: Int, writer: ByteWriter)] = []
         for (index, result) in results.enumerated() {
             for (term, weight) in result.terms {
-                var entry = documentLists[term] ?? (0, 0, ByteWriter())
-                entry.writer.varint(index - entry.last)
-                entry.writer.bytes.append(quantise(weight, length: result.length, averageLength: averageDocument))
-                entry.df += 1
-                entry.last = index
-                documentLists[term] = entry
+                let id: Int
+                if let known = documentIDs[term] { id = known } else {
+                    id = documentLists.count
+                    documentIDs[term] = id
+                    documentLists.append((term, 0, 0, ByteWriter()))
+                }
+                documentLists[id].writer.varint(index - documentLists[id].last)
+                documentLists[id].writer.bytes.append(quantise(weight, length: result.length, averageLength: averageDocument))
+                documentLists[id].df += 1
+                documentLists[id].last = index
             }
         }
-        content.documentTerms = documentLists.map { ($0.key, $0.value.df, $0.value.writer.bytes) }
+        content.documentTerms = documentLists.map { ($0.term, $0.df, $0.writer.bytes) }
             .sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
         return content
     }

@@ -49,10 +49,14 @@ public enum SearchIndexStore {
         do {
             let index = try SearchIndex(path: file.path)
             let current = try SourceManifest.scan(root: source)
-            if current == index.manifest() {
+            let recorded = index.manifest()
+            if index.isDamaged {
+                reason = "\(SearchIndexError.damaged(file.path, reason: "checksum mismatch"))"
+            } else if current == recorded {
                 return Opened(index: index, rebuiltBecause: nil, documentCount: index.documentCount)
+            } else {
+                reason = index.toolStamp == current.toolStamp ? "the source changed" : "it was made by another version of runbook"
             }
-            reason = index.toolStamp == current.toolStamp ? "the source changed" : "it was made by another version of runbook"
         } catch let error as SearchIndexError {
             if case .unreadable(_, let why) = error, why == String(cString: strerror(ENOENT)) {
                 reason = "there was none yet"
@@ -60,6 +64,11 @@ public enum SearchIndexStore {
                 reason = "\(error)"
             }
         }
+        return try rebuild(source: source, sourceDisplay: sourceDisplay, file: file, because: reason ?? "asked to")
+    }
+
+    /// Indexes `source` into `file` and opens it.
+    public static func rebuild(source: URL, sourceDisplay: String, file: URL, because reason: String) throws -> Opened {
         let (content, _) = try content(source: source, sourceDisplay: sourceDisplay)
         try write(content, to: file)
         let index = try SearchIndex(path: file.path)

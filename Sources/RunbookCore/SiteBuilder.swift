@@ -129,7 +129,7 @@ public enum SiteBuilder {
 
         func report(published: Bool) -> BuildReport {
             BuildReport(diagnostics: diagnostics.sorted(), published: published, pageCount: jobs.count,
-                        documentCount: documents.count, fileCount: loaded.staticFiles.count,
+                        documentCount: loaded.documents.count, fileCount: loaded.staticFiles.count,
                         overdueCount: catalog.overdueCount,
                         indexPage: options.output.standardizedFileURL.appendingPathComponent("index.html"),
                         timings: clock.timings, templatesUsed: templates.overridden)

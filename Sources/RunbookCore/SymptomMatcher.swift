@@ -33,17 +33,25 @@ public struct SymptomMatcher: Sendable {
     /// First part of a piece → the pieces starting with it.
     let piecesByFirstPart: [String: [Int]]
 
+    /// A signature compiled: whether it is a hint, and its pieces as parts.
+    public typealias Compiled = (isHint: Bool, pieces: [[String]])
+
     /// `symptoms` as (id, signatures, hints); ids are sorted so that ties break the same way everywhere.
     public init(_ symptoms: [(id: String, signatures: [String], hints: [String])]) {
+        self.init(compiled: symptoms.map { symptom in
+            (symptom.id, symptom.signatures.map { (false, SymptomMatcher.compile($0)) } + symptom.hints.map { (true, SymptomMatcher.compile($0)) })
+        })
+    }
+
+    /// From signatures compiled before (the index stores them so a search need not tokenize them).
+    public init(compiled symptoms: [(id: String, signatures: [Compiled])]) {
         let sorted = symptoms.sorted { $0.id < $1.id }
         ids = sorted.map(\.id)
         var pieceIDs: [[String]: Int] = [:]
         var pieces: [[String]] = []
         var signatures: [Signature] = []
         for (index, symptom) in sorted.enumerated() {
-            for (text, isHint) in symptom.signatures.map({ ($0, false) }) + symptom.hints.map({ ($0, true) }) {
-                let compiled = SymptomMatcher.compile(text)
-                guard !compiled.isEmpty else { continue }
+            for (isHint, compiled) in symptom.signatures where !compiled.isEmpty {
                 var ids: [Int] = []
                 for piece in compiled {
                     if let id = pieceIDs[piece] { ids.append(id) } else {
@@ -66,14 +74,11 @@ public struct SymptomMatcher: Sendable {
     public static func compile(_ signature: String) -> [[String]] {
         let tokenizer = ErrorTokenizer()
         var pieces: [[String]] = []
-        var rest = Substring(signature)
-        while true {
-            let cut = rest.range(of: "...") ?? rest.range(of: "…")
-            let piece = cut.map { rest[..<$0.lowerBound] } ?? rest
-            let parts = tokenizer.tokens(String(piece)).filter { !$0.isCompound }.map(\.term)
+        // "..." first, then "…" (site.js splits the same way).
+        let separator = signature.contains("...") ? "..." : "…"
+        for piece in signature.components(separatedBy: separator) {
+            let parts = tokenizer.tokens(piece).filter { !$0.isCompound }.map(\.term)
             if !parts.isEmpty { pieces.append(parts) }
-            guard let cut else { break }
-            rest = rest[cut.upperBound...]
         }
         return pieces
     }

@@ -72,7 +72,8 @@ struct SearchCommand: ParsableCommand {
         guard text.contains(where: { !$0.isWhitespace }) else {
             throw ValidationError("The query is empty: give the words or the log lines to look for.")
         }
-        let searchIndex: SearchIndex
+        var searchIndex: SearchIndex
+        var cacheFile: URL?
         var sourceURL: URL? = URL(fileURLWithPath: source, isDirectory: true)
         do {
             if let index {
@@ -86,6 +87,7 @@ struct SearchCommand: ParsableCommand {
                 }
                 let source = URL(fileURLWithPath: self.source, isDirectory: true)
                 let file = SearchIndexStore.cacheFile(for: source, in: folder)
+                cacheFile = file
                 let opened = try SearchIndexStore.openFresh(source: source, sourceDisplay: self.source, file: file)
                 if let reason = opened.rebuiltBecause, !json {
                     Terminal.note("indexed \(Terminal.count(opened.documentCount, "document")) of \(BuildCommand.folderName(self.source)) (\(reason))")
@@ -98,9 +100,26 @@ struct SearchCommand: ParsableCommand {
             Terminal.error("\(error)")
             throw ExitCode(2)
         }
-        let engine = SearchEngine(index: searchIndex)
-        let response = engine.respond(SearchQuery(text: text, limit: limit, kind: kind.flatMap { DocumentKind(rawValue: $0.lowercased()) },
-                                                  app: app), source: sourceURL)
+        let query = SearchQuery(text: text, limit: limit, kind: kind.flatMap { DocumentKind(rawValue: $0.lowercased()) }, app: app)
+        var response = SearchEngine(index: searchIndex).respond(query, source: sourceURL)
+        // Records are checked as they are read: a damaged one means the answer cannot be trusted.
+        if searchIndex.isDamaged {
+            let damage = SearchIndexError.damaged(index ?? cacheFile?.path ?? "", reason: "checksum mismatch")
+            guard let cacheFile else {
+                Terminal.error("\(damage); rebuild it with runbook build")
+                throw ExitCode(2)
+            }
+            do {
+                let opened = try SearchIndexStore.rebuild(source: URL(fileURLWithPath: source, isDirectory: true), sourceDisplay: source,
+                                                          file: cacheFile, because: "\(damage)")
+                Terminal.note("indexed \(Terminal.count(opened.documentCount, "document")) of \(BuildCommand.folderName(source)) (\(damage))")
+                searchIndex = opened.index
+                response = SearchEngine(index: searchIndex).respond(query, source: sourceURL)
+            } catch {
+                Terminal.error("\(error)")
+                throw ExitCode(2)
+            }
+        }
         if json {
             Terminal.line(response.json())
         } else {

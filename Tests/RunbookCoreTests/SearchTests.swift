@@ -224,11 +224,16 @@ enum SearchFixtures {
         try FileManager.default.removeItem(at: source.path("api/first.md"))
         #expect(try ids("defrangulator") == ["api/second.md"])
 
-        // Damage the cached file: a clear note, a rebuild, the right answer.
+        // Damage the cached file where the query reads (the bytes after the term): a clear
+        // note, a rebuild, the right answer.
         let folder = cache.url.appendingPathComponent("runbook")
         let file = try #require(try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil).first { $0.pathExtension == "rbx" })
         var bytes = try Data(contentsOf: file)
-        bytes[bytes.count / 2] ^= 0xFF
+        var searchFrom = bytes.startIndex
+        while let found = bytes.range(of: Data("defrangulator".utf8), in: searchFrom..<bytes.endIndex) {
+            bytes[found.upperBound + 1] ^= 0x55
+            searchFrom = found.upperBound
+        }
         try bytes.write(to: file)
         let rebuilt = try run(binary, ["search", "--source", source.url.path, "defrangulator"], environment: environment)
         #expect(rebuilt.status == 0)

@@ -196,16 +196,12 @@
   // ---- Symptom matcher (SymptomMatcher) ----
   var matcher = null;
   function compileSignature(text) {
-    var pieces = [], rest = text;
-    while (true) {
-      var cut = rest.indexOf("..."), cutLength = 3;
-      if (cut < 0) { cut = rest.indexOf("\u2026"); cutLength = 1; }
-      var piece = cut >= 0 ? rest.slice(0, cut) : rest;
+    // "..." first, then "…", as SymptomMatcher.compile splits.
+    var pieces = [], separator = text.indexOf("...") >= 0 ? "..." : "\u2026";
+    text.split(separator).forEach(function (piece) {
       var parts = tokens(piece).filter(function (t) { return !t.compound; }).map(function (t) { return t.term; });
       if (parts.length) { pieces.push(parts); }
-      if (cut < 0) { break; }
-      rest = rest.slice(cut + cutLength);
-    }
+    });
     return pieces;
   }
   function buildMatcher(symptoms) {
