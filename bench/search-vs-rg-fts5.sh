@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Times `runbook search` against ripgrep and SQLite FTS5 on the same generated corpus, side by
+# side in one run (hyperfine -N, warm page cache), and prints the medians and the ratios the
+# search issue asks for, plus index sizes and the build time the index adds.
+#
+#   DOCS=10000 bench/search-vs-rg-fts5.sh
+#
+# Needs: hyperfine, ripgrep, sqlite3, python3 (apt-get install -y hyperfine ripgrep sqlite3).
+# Reads ../shared/bench (or SHARED=...) for the corpus generator and the FTS5 builder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DOCS=${DOCS:-10000}
+RUNS=${RUNS:-20}
+WORK=${WORK:-/tmp/bench-work/runbook}
+SHARED=${SHARED:-$(cd .. && pwd)/shared}
+RUNBOOK=${RUNBOOK:-$PWD/.build/release/runbook}
+QUERY=${QUERY:-connection refused}
+CORPUS=$WORK/corpus-$DOCS
+mkdir -p "$WORK"
+[ -x "$RUNBOOK" ] || swift build -c release --product runbook
+if [ ! -d "$CORPUS" ]; then python3 "$SHARED/bench/gen-corpus.py" --docs "$DOCS" --out "$CORPUS" --seed 42; fi
+find "$CORPUS" -type f -exec cat {} + >/dev/null
+FTS=$WORK/fts5cl-$DOCS.db
+FTSC=$WORK/fts5-$DOCS.db
+[ -f "$FTS" ] || python3 "$SHARED/bench/fts5-build.py" "$CORPUS" "$FTS" --contentless
+[ -f "$FTSC" ] || python3 "$SHARED/bench/fts5-build.py" "$CORPUS" "$FTSC"
+
+SITE=$WORK/search-site-$DOCS
+[ -d "$SITE" ] && mv "$SITE" "$SITE.old.$$" && (rm -rf "$SITE.old.$$" &)
+echo "== build with the index ($DOCS documents)"
+"$RUNBOOK" build --source "$CORPUS" --out "$SITE" --timings 2>&1 | grep -E "search index|write the search|built "
+INDEX=$SITE/search/index.rbx
+export XDG_CACHE_HOME=$WORK/cache
+"$RUNBOOK" search --source "$CORPUS" --limit 1 "$QUERY" >/dev/null 2>&1 || true   # warm the cached index
+
+OUT=$WORK/search-bench-$DOCS.json
+hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$OUT" \
+  -n "runbook search --index" "$RUNBOOK search --index $INDEX '$QUERY'" \
+  -n "runbook search --source (freshness check)" "$RUNBOOK search --source $CORPUS '$QUERY'" \
+  -n "rg -il" "rg -i -l '$QUERY' $CORPUS" \
+  -n "sqlite3 FTS5 top-10" "sqlite3 -readonly $FTSC \"SELECT path FROM docs WHERE docs MATCH '\\\"$QUERY\\\"' ORDER BY rank LIMIT 10\"" \
+  >/dev/null
+python3 - "$OUT" "$INDEX" "$FTS" <<'PY'
+import json, sys, os
+data = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+med = {k: v["median"] * 1000 for k, v in data.items()}
+for k, v in med.items():
+    r = data[k]
+    print(f"{k:45s} median {v:7.2f} ms  (min {r['min']*1000:.2f}, max {r['max']*1000:.2f})")
+rb = med["runbook search --index"]; rbs = med["runbook search --source (freshness check)"]
+print(f"ratio runbook/rg:            {rb/med['rg -il']:.3f}  (target < 0.1);  with freshness check {rbs/med['rg -il']:.3f}")
+print(f"ratio runbook/FTS5 top-10:   {rb/med['sqlite3 FTS5 top-10']:.3f}  (target < 0.7); with freshness check {rbs/med['sqlite3 FTS5 top-10']:.3f}")
+print(f"index size: {os.path.getsize(sys.argv[2])/2**20:.1f} MiB  vs FTS5 contentless {os.path.getsize(sys.argv[3])/2**20:.1f} MiB")
+PY
