@@ -472,6 +472,11 @@ enum EmbeddedTemplates {
       var parts = splitParts(item.term);
       var numeric = parts.every(isHexOrDigits) && parts.some(function (p) { return /[0-9]/.test(p); });
       if (numeric) { for (var k = 0; k < parts.length; k++) { numericPositions[item.position + k] = true; } }
+      // Numbers joined to numbers (the address in http://10.0.4.7:8080/x) are noise too.
+      var digitsOnly = parts.map(function (p) { return /^[0-9]+$/.test(p); });
+      for (var m = 0; m < parts.length; m++) {
+        if (digitsOnly[m] && ((m > 0 && digitsOnly[m - 1]) || (m + 1 < parts.length && digitsOnly[m + 1]))) { numericPositions[item.position + m] = true; }
+      }
       volatileCompound[item.position] = numeric || parts.some(isVolatilePart);
     });
     pending.sort(function (a, b) { return a.position !== b.position ? a.position - b.position : (a.compound ? 0 : 1) - (b.compound ? 0 : 1); });

@@ -164,6 +164,11 @@ public struct ErrorTokenizer: Sendable {
                 let parts = ErrorTokenizer.splitParts(item.bytes)
                 let numeric = parts.allSatisfy(ErrorTokenizer.isHexOrDigits) && parts.contains { $0.contains(where: ErrorTokenizer.isDigit) }
                 if numeric { for k in 0..<parts.count { numericCompoundPositions.insert(item.position + k) } }
+                // Numbers joined to numbers (the address in `http://10.0.4.7:8080/x`) are noise too.
+                let digitsOnly = parts.map { !$0.isEmpty && $0.allSatisfy(ErrorTokenizer.isDigit) }
+                for k in parts.indices where digitsOnly[k] && ((k > 0 && digitsOnly[k - 1]) || (k + 1 < parts.count && digitsOnly[k + 1])) {
+                    numericCompoundPositions.insert(item.position + k)
+                }
                 volatileCompoundPositions[item.position] = numeric || parts.contains { ErrorTokenizer.isVolatilePart($0) }
             }
             for item in pending.sorted(by: { ($0.position, $0.compound ? 0 : 1) < ($1.position, $1.compound ? 0 : 1) }) {

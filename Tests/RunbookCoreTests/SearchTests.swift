@@ -63,6 +63,10 @@ enum SearchFixtures {
         for noise in ["2024-05-02", "2024", "14", "51", "29670", "2231", "7f3a9c2e1b4d", "3001ms"] {
             #expect(volatile.contains(noise), "\(noise) is noise")
         }
+        // The numbers of an address inside a URL are noise; HTTP/1.1's are too.
+        let url = tokenizer.tokens("upstream: \"http://10.0.4.7:8080/v1/feed\"")
+        #expect(Set(url.filter(\.isVolatile).map(\.term)).isSuperset(of: ["10", "0", "4", "7", "8080"]))
+        #expect(url.contains { $0.term == "feed" && !$0.isVolatile })
         for kept in ["111", "502", "econnreset", "errno", "status", "pid"] {
             #expect(signal.contains(kept), "\(kept) is signal")
         }
