@@ -332,7 +332,7 @@ enum EmbeddedTemplates {
   var form = document.querySelector("form.search[data-root]");
   if (!form) { return; }
   var root = form.getAttribute("data-root") || "";
-  var K1 = 1.2, IMPACT_SCALE = 255, MAX_TERM_BYTES = 64, MAX_QUERY_TERMS = 32;
+  var K1 = 1.2, IMPACT_SCALE = 63, DOCUMENT_IMPACT_SCALE = 255, MAX_TERM_BYTES = 64, MAX_QUERY_TERMS = 32;
   var PHRASE = 0.5, PROXIMITY = 0.2, WINDOW = 8;
   var PAGE_BOOST = 1000, PAGE_SCORE_WEIGHT = 10, DOC_BOOST = 30, SECTION_BOOST = 20;
   var SECONDARY = 0.5, HINT_ONLY = 0.5, ROUNDING = 1e6;
@@ -598,6 +598,7 @@ enum EmbeddedTemplates {
   function rank(q) {
     var meta = state.meta, unitCount = meta.units, documentCount = meta.documents;
     var unitScore = new Float64Array(unitCount), touched = [], scale = (K1 + 1) / IMPACT_SCALE;
+    var documentScale = (K1 + 1) / DOCUMENT_IMPACT_SCALE;
     var pairTerms = {}, positions = {}, unitIdf = [];
     q.pairs.forEach(function (p) { pairTerms[p[0]] = true; pairTerms[p[1]] = true; });
     q.terms.forEach(function (term, t) {
@@ -610,7 +611,7 @@ enum EmbeddedTemplates {
       while (reader.o < bytes.length) {
         unit += reader.varint();
         if (reader.o >= bytes.length || unit >= unitCount) { break; }
-        var impact = bytes[reader.o++], count = reader.varint();
+        var packed = bytes[reader.o++], impact = packed >> 2, count = (packed & 3) + 1;
         if (unitScore[unit] === 0) { touched.push(unit); }
         unitScore[unit] += w * impact * scale;
         if (keep) {
@@ -670,7 +671,7 @@ enum EmbeddedTemplates {
       while (reader.o < bytes.length) {
         doc += reader.varint();
         if (reader.o >= bytes.length || doc >= documentCount) { break; }
-        docScore[doc] += w * bytes[reader.o++] * scale;
+        docScore[doc] += w * bytes[reader.o++] * documentScale;
       }
     });
     var bestScore = new Float64Array(documentCount).fill(-1), bestUnit = new Int32Array(documentCount).fill(-1);

@@ -1,7 +1,7 @@
 /// The bytes of the search index, shared by the file the CLI reads (`search/index.rbx`) and the
 /// shards the site's script reads (the same posting bytes, base64-encoded).
 ///
-/// File layout, version 2 (all integers little-endian):
+/// File layout, version 3 (all integers little-endian):
 ///
 ///     "RBIX" | version u32 | section count u32 | checksum u64
 ///     section table: (name: 4 bytes, offset u64, length u64) × count
@@ -17,15 +17,14 @@ public enum IndexFormat {
     public static let magic: [UInt8] = Array("RBIX".utf8)
     /// Bump when the layout or the meaning of a field changes: an index of another version is
     /// rebuilt, never misread.
-    public static let version: UInt32 = 2
+    public static let version: UInt32 = 3
     static let headerSize = 4 + 4 + 4 + 8
     static let sectionEntrySize = 4 + 8 + 8
 
-    /// FNV-1a, 32 bits, per record.
+    /// Per record: the 64-bit checksum (eight bytes a step) folded to 32 bits.
     @inline(__always) static func recordChecksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var hash: UInt32 = 2_166_136_261
-        for byte in bytes { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        return hash
+        let hash = checksum(bytes)
+        return UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
     }
 
     /// FNV-1a, 64 bits: enough to tell a truncated or damaged file from a good one.

@@ -41,8 +41,14 @@ public struct PreparedQuery: Sendable, Equatable {
     public static let maximumTerms = 32
 
     public init(_ text: String, matcher: SymptomMatcher) {
+        self.init(text, matcherFor: { _ in matcher })
+    }
+
+    /// `matcherFor` gives the matcher for the query's words (the index loads only their part).
+    public init(_ text: String, matcherFor: (Set<String>) -> SymptomMatcher) {
         let tokens = ErrorTokenizer().tokens(text)
-        symptoms = matcher.detect(parts: tokens.filter { !$0.isCompound }.map(\.term))
+        let parts = tokens.filter { !$0.isCompound }.map(\.term)
+        symptoms = matcherFor(Set(parts)).detect(parts: parts)
         // Timestamps, addresses, ids: left out, unless the query is nothing else.
         let signal = tokens.filter { !$0.isVolatile }
         let used = signal.isEmpty ? tokens : signal
@@ -77,7 +83,6 @@ public struct PreparedQuery: Sendable, Equatable {
 /// query shows. One result per document, at its best section; ties go to the earlier document.
 public struct SearchEngine {
     public let index: SearchIndex
-    public let matcher: SymptomMatcher
     let symptomIDs: [String]
     let symptomPages: [Int?]
 
@@ -100,9 +105,7 @@ public struct SearchEngine {
 
     public init(index: SearchIndex) {
         self.index = index
-        let symptoms = index.compiledSymptoms()
-        matcher = SymptomMatcher(compiled: symptoms)
-        symptomIDs = symptoms.map(\.id)
+        symptomIDs = index.symptomIDs()
         symptomPages = index.symptomPages()
     }
 
@@ -111,80 +114,102 @@ public struct SearchEngine {
     }
 
     public func search(_ query: SearchQuery) -> (prepared: PreparedQuery, hits: [SearchHit]) {
-        let prepared = PreparedQuery(query.text, matcher: matcher)
+        let prepared = PreparedQuery(query.text, matcherFor: { index.matcher(ids: symptomIDs, for: $0) })
         return (prepared, rank(prepared, query: query))
     }
 
-    func rank(_ prepared: PreparedQuery, query: SearchQuery) -> [SearchHit] {
-        let unitCount = index.unitCount, documentCount = index.documentCount
-        var unitScore = [Double](repeating: 0, count: unitCount)
-        var touched: [Int32] = []
-        let scale = (SearchIndexBuilder.k1 + 1) / SearchIndexBuilder.impactScale
-        let pairTerms = Set(prepared.pairs.flatMap { [$0.0, $0.1] })
-        // Per term in a pair: its units (ascending) and their first positions.
-        var positions: [Int: (units: [Int32], starts: [Int32], values: [Int32])] = [:]
-        var unitIDF = [Double](repeating: 0, count: prepared.terms.count)
+    /// A term's unit postings, read one unit at a time, straight from the mapped file.
+    final class Cursor {
+        let base: UnsafePointer<UInt8>
+        let end: Int
+        var offset = 0
+        var unit = 0
+        var impact = 0
+        /// Positions of the term in the current unit (only kept for terms in a phrase pair).
+        let positions: UnsafeMutablePointer<Int32>
+        var positionCount = 0
+        let keepPositions: Bool
+        let unitCount: Int
 
-        for (termIndex, term) in prepared.terms.enumerated() {
-            guard let (df, postings) = index.lookup(term, in: index.termsTable) else { continue }
-            let idf = SearchEngine.idf(documentFrequency: df, count: unitCount)
-            unitIDF[termIndex] = idf
-            let keep = pairTerms.contains(termIndex)
-            var list: (units: [Int32], starts: [Int32], values: [Int32]) = ([], [], [])
-            var reader = ByteReader(postings)
-            var unit = 0
-            while !reader.atEnd {
-                unit += reader.varint()
-                guard reader.offset < postings.count, unit < unitCount else { break }
-                let impact = Double(postings[reader.offset])
-                reader.offset += 1
-                let count = reader.varint()
-                if unitScore[unit] == 0 { touched.append(Int32(unit)) }
-                unitScore[unit] += idf * impact * scale
-                if keep {
-                    list.units.append(Int32(unit))
-                    list.starts.append(Int32(list.values.count))
-                    var position = 0
-                    for _ in 0..<count { position += reader.varint(); list.values.append(Int32(position)) }
-                } else {
-                    for _ in 0..<count { _ = reader.varint() }
-                }
-            }
-            if keep { positions[termIndex] = list }
+        init(_ postings: UnsafeRawBufferPointer, keepPositions: Bool, unitCount: Int) {
+            base = postings.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? UnsafePointer(bitPattern: 1)!
+            end = postings.baseAddress == nil ? 0 : postings.count
+            self.keepPositions = keepPositions
+            self.unitCount = unitCount
+            positions = .allocate(capacity: SearchIndexBuilder.storedPositions)
+            advance(first: true)
         }
 
-        // Phrases: walk the two unit lists together.
-        let window = SearchEngine.proximityWindow
-        for (a, b) in prepared.pairs {
-            guard let left = positions[a], let right = positions[b] else { continue }
-            let weight = unitIDF[a] + unitIDF[b]
-            var i = 0, j = 0
-            while i < left.units.count, j < right.units.count {
-                if left.units[i] < right.units[j] { i += 1; continue }
-                if left.units[i] > right.units[j] { j += 1; continue }
-                let leftEnd = i + 1 < left.units.count ? Int(left.starts[i + 1]) : left.values.count
-                let rightEnd = j + 1 < right.units.count ? Int(right.starts[j + 1]) : right.values.count
-                var best = Int.max
-                for p in Int(left.starts[i])..<leftEnd {
-                    for q in Int(right.starts[j])..<rightEnd {
-                        let distance = Int(right.values[q]) - Int(left.values[p])
-                        if distance > 0, distance < best { best = distance }
-                    }
-                }
-                let unit = Int(left.units[i])
-                if best == 1 {
-                    unitScore[unit] += SearchEngine.phraseWeight * weight
-                } else if best <= window {
-                    unitScore[unit] += SearchEngine.proximityWeight * weight
-                }
-                i += 1
-                j += 1
+        deinit { positions.deallocate() }
+
+        @inline(__always) func varint() -> Int {
+            var result = 0, shift = 0
+            while offset < end {
+                let byte = base[offset]
+                offset += 1
+                result |= Int(byte & 0x7F) << shift
+                if byte < 0x80 { return result }
+                shift += 7
+                if shift > 56 { break }
             }
+            return result
+        }
+
+        /// Moves to the next posting; `unit` becomes Int.max at the end.
+        @inline(__always) func advance(first: Bool = false) {
+            guard offset < end else { unit = .max; return }
+            let next = (first ? 0 : unit) + varint()
+            guard offset < end, next < unitCount else { unit = .max; return }
+            unit = next
+            let packed = base[offset]
+            offset += 1
+            impact = Int(packed >> SearchIndexBuilder.positionCountBits)
+            let count = Int(packed & 3) + 1
+            if keepPositions {
+                var position = 0
+                for k in 0..<count {
+                    position += varint()
+                    positions[k] = Int32(truncatingIfNeeded: position)
+                }
+                positionCount = count
+            } else {
+                // Skip the position varints: count the bytes that end one.
+                var left = count
+                while left > 0, offset < end {
+                    if base[offset] < 0x80 { left -= 1 }
+                    offset += 1
+                }
+            }
+        }
+    }
+
+    /// Ranks documents. Postings are merged in unit order, so no array the size of the index is
+    /// needed; `site.js` computes the same sums in the same order with dense arrays.
+    func rank(_ prepared: PreparedQuery, query: SearchQuery) -> [SearchHit] {
+        let unitCount = index.unitCount, documentCount = index.documentCount
+        let scale = (SearchIndexBuilder.k1 + 1) / SearchIndexBuilder.impactScale
+        let documentScale = (SearchIndexBuilder.k1 + 1) / SearchIndexBuilder.documentImpactScale
+        let pairTerms = Set(prepared.pairs.flatMap { [$0.0, $0.1] })
+        var cursors: [Cursor] = []
+        var cursorTerm: [Int] = []  // cursor → term index
+        var cursorOfTerm = [Int](repeating: -1, count: prepared.terms.count)
+        var unitIDF = [Double](repeating: 0, count: prepared.terms.count)
+        for (termIndex, term) in prepared.terms.enumerated() {
+            guard let (df, postings) = index.lookup(term, in: index.termsTable) else { continue }
+            unitIDF[termIndex] = SearchEngine.idf(documentFrequency: df, count: unitCount)
+            cursorOfTerm[termIndex] = cursors.count
+            cursorTerm.append(termIndex)
+            cursors.append(Cursor(postings, keepPositions: pairTerms.contains(termIndex), unitCount: unitCount))
+        }
+        let pairs = prepared.pairs.compactMap { a, b -> (Int, Int, Double)? in
+            let ca = cursorOfTerm[a], cb = cursorOfTerm[b]
+            return ca >= 0 && cb >= 0 ? (ca, cb, unitIDF[a] + unitIDF[b]) : nil
         }
 
         // Symptoms the query shows: their pages, and the team's documents and sections about them.
         var docBoost = [Double](repeating: 0, count: documentCount)
-        var sectionBoost: [Int: Double] = [:]
+        // Sections about each symptom: sorted unit lists, merged below.
+        var sectionLists: [(units: [Int], boost: Double)] = []
         for (rank, detection) in prepared.symptoms.enumerated() {
             guard let symptom = symptomIDs.firstIndex(of: detection.id) else { continue }
             let factor = (rank == 0 ? 1 : SearchEngine.secondarySymptomFactor) * (detection.strong ? 1 : SearchEngine.hintOnlyFactor)
@@ -197,14 +222,30 @@ public struct SearchEngine {
                 }
                 docBoost[document] = max(docBoost[document], boost)
             }
-            for unit in index.idList(index.symptomUnitsTable, symptom) where unit < unitCount {
-                sectionBoost[unit] = max(sectionBoost[unit] ?? 0, SearchEngine.symptomSectionBoost * factor)
+            sectionLists.append((index.idList(index.symptomUnitsTable, symptom), SearchEngine.symptomSectionBoost * factor))
+        }
+        // One sorted list of (unit, largest boost).
+        var sectionUnits: [Int] = [], sectionBoosts: [Double] = []
+        var heads = [Int](repeating: 0, count: sectionLists.count)
+        while true {
+            var next = Int.max
+            for (list, head) in zip(sectionLists, heads) where head < list.units.count && list.units[head] < next { next = list.units[head] }
+            guard next != .max, next < unitCount else { break }
+            var boost = 0.0
+            for k in sectionLists.indices where heads[k] < sectionLists[k].units.count && sectionLists[k].units[heads[k]] == next {
+                boost = max(boost, sectionLists[k].boost)
+                heads[k] += 1
             }
+            sectionUnits.append(next)
+            sectionBoosts.append(boost)
         }
-        for (unit, boost) in sectionBoost {
-            if unitScore[unit] == 0 { touched.append(Int32(unit)) }
-            unitScore[unit] += boost
-        }
+
+        // Best section per document, walking the units that have anything, in order: a
+        // document's units are contiguous, so its best is known when the walk leaves it.
+        let best = SearchEngine.walk(cursors: cursors, idf: cursorTerm.map { unitIDF[$0] }, pairs: pairs, scale: scale,
+                                     sectionUnits: sectionUnits, sectionBoosts: sectionBoosts,
+                                     firstUnits: index.documentFirstUnits, documentCount: documentCount)
+        let bestDocuments = best.documents, bestScores = best.scores, bestUnits = best.units
 
         // Document fields.
         var docScore = [Double](repeating: 0, count: documentCount)
@@ -216,40 +257,39 @@ public struct SearchEngine {
             while !reader.atEnd {
                 document += reader.varint()
                 guard reader.offset < postings.count, document < documentCount else { break }
-                docScore[document] += idf * Double(postings[reader.offset]) * scale
+                docScore[document] += idf * Double(postings[reader.offset]) * documentScale
                 reader.offset += 1
             }
         }
 
-        // Best section per document.
-        var bestScore = [Double](repeating: -1, count: documentCount)
-        var bestUnit = [Int](repeating: -1, count: documentCount)
-        for unit32 in touched {
-            let unit = Int(unit32)
-            let document = index.unitDocuments[unit]
-            guard document < documentCount else { continue }
-            let score = unitScore[unit]
-            if score > bestScore[document] || (score == bestScore[document] && unit < bestUnit[document]) {
-                bestScore[document] = score
-                bestUnit[document] = unit
-            }
-        }
-        var hits: [SearchHit] = []
+        // The top `limit`, by score then document order.
+        let limit = max(0, query.limit)
+        var top: [SearchHit] = []
         let appFilter = query.app.map { Array($0.utf8) }
+        var next = 0
         for document in 0..<documentCount {
+            var best = -1.0, unit = -1
+            if next < bestDocuments.count, bestDocuments[next] == document {
+                best = bestScores[next]
+                unit = bestUnits[next]
+                next += 1
+            }
             let extra = docScore[document] + docBoost[document]
-            guard bestUnit[document] >= 0 || extra > 0 else { continue }
+            guard unit >= 0 || extra > 0 else { continue }
+            let total = max(best, 0) + extra
+            let rounded = (total * SearchEngine.scoreRounding).rounded() / SearchEngine.scoreRounding
+            // Documents come in order, so an equal score never displaces an earlier one.
+            if top.count == limit, let last = top.last, rounded <= last.score { continue }
             if query.kind != nil || appFilter != nil {
                 let (kind, app) = index.documentKindAndApp(document)
                 if let wanted = query.kind, kind != wanted { continue }
                 if let appFilter, !appFilter.elementsEqual(app) { continue }
             }
-            let unit = bestUnit[document] >= 0 ? bestUnit[document] : index.documentFirstUnit(document)
-            let total = max(bestScore[document], 0) + extra
-            hits.append(SearchHit(document: document, unit: unit,
-                                  score: (total * SearchEngine.scoreRounding).rounded() / SearchEngine.scoreRounding))
+            let hit = SearchHit(document: document, unit: unit >= 0 ? unit : index.documentFirstUnit(document), score: rounded)
+            let position = top.firstIndex { $0.score < rounded } ?? top.count
+            top.insert(hit, at: position)
+            if top.count > limit { top.removeLast() }
         }
-        let limit = max(0, query.limit)
-        return Array(hits.sorted { $0.score != $1.score ? $0.score > $1.score : $0.document < $1.document }.prefix(limit))
+        return top
     }
 }

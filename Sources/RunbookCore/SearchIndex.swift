@@ -19,8 +19,9 @@ public enum SearchIndexError: Error, CustomStringConvertible, Equatable {
 
 /// Section names (four bytes each) of the index file.
 enum IndexSection: String, CaseIterable {
-    case meta = "meta", documents = "docs", units = "unit", unitDocuments = "udoc", terms = "term"
+    case meta = "meta", documents = "docs", units = "unit", documentFirstUnits = "dfst", terms = "term"
     case documentTerms = "dter", symptoms = "symp", symptomDocuments = "sdoc", symptomUnits = "suni", manifest = "mani"
+    case matcherFirstParts = "mfst", matcherSignatures = "msig"
 }
 
 extension SearchIndexContent {
@@ -39,7 +40,6 @@ extension SearchIndexContent {
             record.string(document.path)
             record.string(document.title)
             record.string(document.app ?? "")
-            record.string(document.url)
             record.string(document.symptomID ?? "")
             record.varint(document.isBuiltIn ? 1 : 0)
             record.varint(document.firstUnit)
@@ -59,7 +59,9 @@ extension SearchIndexContent {
             for symptom in unit.symptoms { record.varint(symptom) }
             return record.bytes
         })))
-        sections.append((.unitDocuments, ByteWriter.array(units.map { UInt32($0.document) })))
+        sections.append((.documentFirstUnits, ByteWriter.array(documents.map { UInt32($0.firstUnit) })))
+        sections.append((.matcherFirstParts, ByteWriter.table(matcherFirstParts)))
+        sections.append((.matcherSignatures, ByteWriter.table(matcherSignatures)))
         func termTable(_ list: [(term: String, df: Int, postings: [UInt8])]) -> [UInt8] {
             ByteWriter.table(list.map { entry in
                 var record = ByteWriter()
@@ -81,17 +83,6 @@ extension SearchIndexContent {
             for signature in symptom.signatures { record.string(signature) }
             record.varint(symptom.hints.count)
             for hint in symptom.hints { record.string(hint) }
-            // Compiled, so that a search builds its matcher without tokenizing signatures.
-            let compiled = symptom.signatures.map { (false, SymptomMatcher.compile($0)) } + symptom.hints.map { (true, SymptomMatcher.compile($0)) }
-            record.varint(compiled.count)
-            for (isHint, pieces) in compiled {
-                record.varint(isHint ? 1 : 0)
-                record.varint(pieces.count)
-                for piece in pieces {
-                    record.varint(piece.count)
-                    for part in piece { record.string(part) }
-                }
-            }
             return record.bytes
         })))
         func idLists(_ lists: [[Int]]) -> [UInt8] {
@@ -140,8 +131,8 @@ extension SearchIndexContent {
         header.u32(UInt32(sections.count))
         let checksum = table.bytes.withUnsafeBytes { tableBytes in
             sections[0].1.withUnsafeBytes { metaBytes in
-                sections.first { $0.0 == .unitDocuments }!.1.withUnsafeBytes { unitBytes in
-                    SearchIndex.headerChecksum(table: tableBytes, meta: metaBytes, unitDocuments: unitBytes)
+                sections.first { $0.0 == .documentFirstUnits }!.1.withUnsafeBytes { firstUnits in
+                    SearchIndex.headerChecksum(table: tableBytes, meta: metaBytes, firstUnits: firstUnits)
                 }
             }
         }
@@ -162,7 +153,10 @@ public final class SearchIndex: @unchecked Sendable {
     public let toolStamp: String
     let documentsTable: TableView
     let unitsTable: TableView
-    let unitDocuments: U32View
+    /// Each document's first unit: a document's units are contiguous and in document order.
+    let documentFirstUnits: U32View
+    let matcherFirstPartsTable: TableView
+    let matcherSignaturesTable: TableView
     let termsTable: TableView
     let documentTermsTable: TableView
     let symptomsTable: TableView
@@ -212,7 +206,7 @@ public final class SearchIndex: @unchecked Sendable {
         }
         let tableEnd = IndexFormat.headerSize + sectionCount * IndexFormat.sectionEntrySize
         guard SearchIndex.headerChecksum(table: UnsafeRawBufferPointer(rebasing: all[IndexFormat.headerSize..<tableEnd]),
-                                         meta: found[IndexSection.meta.rawValue]!, unitDocuments: found[IndexSection.unitDocuments.rawValue]!) == stored else {
+                                         meta: found[IndexSection.meta.rawValue]!, firstUnits: found[IndexSection.documentFirstUnits.rawValue]!) == stored else {
             throw fail(.damaged(shown, reason: "checksum mismatch"))
         }
         func section(_ name: IndexSection) -> UnsafeRawBufferPointer { found[name.rawValue]! }
@@ -222,7 +216,9 @@ public final class SearchIndex: @unchecked Sendable {
         toolStamp = meta.string()
         documentsTable = TableView(section(.documents))
         unitsTable = TableView(section(.units))
-        unitDocuments = U32View(base: section(.unitDocuments))
+        documentFirstUnits = U32View(base: section(.documentFirstUnits))
+        matcherFirstPartsTable = TableView(section(.matcherFirstParts))
+        matcherSignaturesTable = TableView(section(.matcherSignatures))
         termsTable = TableView(section(.terms))
         documentTermsTable = TableView(section(.documentTerms))
         symptomsTable = TableView(section(.symptoms))
@@ -230,17 +226,79 @@ public final class SearchIndex: @unchecked Sendable {
         symptomUnitsTable = TableView(section(.symptomUnits))
         manifestTable = TableView(section(.manifest))
         let tables = [documentsTable, unitsTable, termsTable, documentTermsTable, symptomsTable,
-                      symptomDocumentsTable, symptomUnitsTable, manifestTable]
+                      symptomDocumentsTable, symptomUnitsTable, manifestTable, matcherFirstPartsTable, matcherSignaturesTable]
         guard tables.allSatisfy(\.isValid), documentsTable.count == documentCount, unitsTable.count == unitCount,
-              unitDocuments.count == unitCount else {
+              documentFirstUnits.count == documentCount else {
             throw fail(.damaged(shown, reason: "tables do not agree"))
         }
     }
 
     deinit { munmap(base, size) }
 
-    static func headerChecksum(table: UnsafeRawBufferPointer, meta: UnsafeRawBufferPointer, unitDocuments: UnsafeRawBufferPointer) -> UInt64 {
-        IndexFormat.checksum(table) &* 31 &+ IndexFormat.checksum(meta) &* 17 &+ IndexFormat.checksum(unitDocuments)
+    static func headerChecksum(table: UnsafeRawBufferPointer, meta: UnsafeRawBufferPointer, firstUnits: UnsafeRawBufferPointer) -> UInt64 {
+        IndexFormat.checksum(table) &* 31 &+ IndexFormat.checksum(meta) &* 17 &+ IndexFormat.checksum(firstUnits)
+    }
+
+    /// The document a unit belongs to (binary search over the first units).
+    public func document(ofUnit unit: Int) -> Int {
+        var low = 0, high = documentCount - 1
+        while low < high {
+            let middle = (low + high + 1) >> 1
+            if documentFirstUnits[middle] <= unit { low = middle } else { high = middle - 1 }
+        }
+        return low
+    }
+
+    /// The part of the stored symptom matcher that `parts` (a query's words) can match.
+    public func matcher(ids: [String], for parts: Set<String>) -> SymptomMatcher {
+        var pieces: [Int: [String]] = [:]
+        for part in parts {
+            guard let found = find(part, in: matcherFirstPartsTable) else { continue }
+            var reader = found
+            for _ in 0..<min(reader.varint(), reader.bytes.count) {
+                let id = reader.varint()
+                pieces[id] = (0..<min(reader.varint(), reader.bytes.count)).map { _ in reader.string() }
+            }
+        }
+        var signatures: [SymptomMatcher.Signature] = []
+        for id in pieces.keys.sorted() where id < matcherSignaturesTable.count {
+            var reader = checked(matcherSignaturesTable, id)
+            for _ in 0..<min(reader.varint(), reader.bytes.count) {
+                let symptom = reader.varint(), isHint = reader.varint() == 1, length = reader.varint()
+                let ids = (0..<min(reader.varint(), reader.bytes.count)).map { _ in reader.varint() }
+                signatures.append(SymptomMatcher.Signature(symptom: symptom, pieces: ids, length: length, isHint: isHint))
+            }
+        }
+        return SymptomMatcher(ids: ids, pieceCount: matcherSignaturesTable.count, pieces: pieces, signatures: signatures)
+    }
+
+    /// The checked record whose leading string is `key`, read past that string.
+    func find(_ key: String, in table: TableView) -> ByteReader? {
+        var key = key
+        return key.withUTF8 { wanted -> ByteReader? in
+            var low = 0, high = table.count - 1
+            while low <= high {
+                let middle = (low + high) >> 1
+                var probe = ByteReader(table.record(middle))
+                let order = compareBytes(probe.slice(), UnsafeRawBufferPointer(wanted))
+                if order == 0 {
+                    var reader = checked(table, middle)
+                    _ = reader.slice()
+                    return reader
+                }
+                if order < 0 { low = middle + 1 } else { high = middle - 1 }
+            }
+            return nil
+        }
+    }
+
+    /// Symptom ids, in index order.
+    public func symptomIDs() -> [String] {
+        (0..<symptomsTable.count).map { index in
+            var reader = checked(symptomsTable, index)
+            _ = reader.varint()
+            return reader.string()
+        }
     }
 
     /// Set when a record read failed its checksum: the answer cannot be trusted.
@@ -259,8 +317,10 @@ public final class SearchIndex: @unchecked Sendable {
         var reader = checked(documentsTable, index)
         let kindIndex = reader.varint()
         let kind = DocumentKind.allCases.indices.contains(kindIndex) ? DocumentKind.allCases[kindIndex] : .runbook
-        let path = reader.string(), title = reader.string(), app = reader.string(), url = reader.string()
+        let path = reader.string(), title = reader.string(), app = reader.string()
         let symptomID = reader.string()
+        // The page is the document's path with .html for .md (as `Document.outputPath`).
+        let url = path.hasSuffix(Document.markdownExtension) ? String(path.dropLast(Document.markdownExtension.count)) + ".html" : path
         let builtIn = reader.varint() == 1
         let firstUnit = reader.varint(), unitCount = reader.varint()
         let symptoms = (0..<max(0, min(reader.varint(), 1 << 16))).map { _ in reader.varint() }
@@ -281,7 +341,7 @@ public final class SearchIndex: @unchecked Sendable {
     func documentFirstUnit(_ index: Int) -> Int {
         var reader = checked(documentsTable, index)
         _ = reader.varint()
-        for _ in 0..<5 { _ = reader.slice() }
+        for _ in 0..<4 { _ = reader.slice() }
         _ = reader.varint()
         return reader.varint()
     }
@@ -324,24 +384,6 @@ public final class SearchIndex: @unchecked Sendable {
             var reader = checked(symptomsTable, index)
             let page = reader.varint()
             return page > 0 ? page - 1 : nil
-        }
-    }
-
-    /// Symptom ids with their compiled signatures, for the matcher.
-    public func compiledSymptoms() -> [(id: String, signatures: [SymptomMatcher.Compiled])] {
-        (0..<symptomsTable.count).map { index in
-            var reader = checked(symptomsTable, index)
-            _ = reader.varint()
-            let id = reader.string()
-            _ = reader.slice()
-            for _ in 0..<reader.varint() { _ = reader.slice() }
-            for _ in 0..<reader.varint() { _ = reader.slice() }
-            let signatures: [SymptomMatcher.Compiled] = (0..<reader.varint()).map { _ in
-                let isHint = reader.varint() == 1
-                let pieces = (0..<reader.varint()).map { _ in (0..<reader.varint()).map { _ in reader.string() } }
-                return (isHint, pieces.filter { !$0.isEmpty })
-            }
-            return (id, signatures)
         }
     }
 

@@ -49,13 +49,17 @@ public struct SearchIndexContent: Sendable {
     /// Per symptom: units whose text shows it.
     public var symptomUnits: [[Int]] = []
     public var manifest: SourceManifest = SourceManifest()
+    /// The matcher for the symptoms, as stored (`SymptomMatcher.encodedTables`).
+    var matcherFirstParts: [[UInt8]] = []
+    var matcherSignatures: [[UInt8]] = []
 }
 
 /// Builds the index from the model: sections → tokens → weighted term frequencies →
 /// BM25 impacts quantised to a byte, plus phrase positions.
 ///
-/// A unit posting is: unit delta (varint), impact (1 byte), position count (varint, at most
-/// `storedPositions`), position deltas (varints). A document posting is: document delta, impact.
+/// A unit posting is: unit delta (varint), one byte holding the impact (high 6 bits, 1–63) and
+/// the number of stored positions minus one (low 2 bits, so 1–4), then the position deltas
+/// (varints). A document posting is: document delta (varint), impact (1 byte, 1–255).
 public enum SearchIndexBuilder {
     /// Field weights (BM25F): where a word appears says how much it is about the section.
     public static let titleWeight = 3.0
@@ -72,12 +76,15 @@ public enum SearchIndexBuilder {
     public static let storedPositions = 4
     /// Characters of section text kept for the site's result list.
     static let excerptLength = 140
-    static let impactScale = 255.0
+    /// Levels of a unit posting's impact (6 bits) and of a document posting's (8 bits).
+    public static let impactScale = 63.0
+    public static let documentImpactScale = 255.0
+    static let positionCountBits: UInt8 = 2
 
-    public static func quantise(_ tfw: Double, length: Int, averageLength: Double) -> UInt8 {
+    public static func quantise(_ tfw: Double, length: Int, averageLength: Double, levels: Double = impactScale) -> UInt8 {
         let norm = 1 - b + b * Double(length) / max(averageLength, 1)
         let saturated = tfw / (tfw + k1 * norm)  // 0..<1: BM25's tf part divided by (k1 + 1)
-        return UInt8(max(1, min(impactScale, (saturated * impactScale).rounded())))
+        return UInt8(max(1, min(levels, (saturated * levels).rounded())))
     }
 
     // MARK: - Per document
@@ -229,6 +236,7 @@ public enum SearchIndexBuilder {
             if let id = document.symptomID, pageOf[id] == nil { pageOf[id] = index }
         }
         content.symptomPages = matcher.ids.map { pageOf[$0] }
+        (content.matcherFirstParts, content.matcherSignatures) = matcher.encodedTables()
         content.symptomDocuments = Array(repeating: [], count: matcher.ids.count)
         content.symptomUnits = Array(repeating: [], count: matcher.ids.count)
 
@@ -273,8 +281,8 @@ public enum SearchIndexBuilder {
                             lasts.append(0)
                         }
                         writers[id].varint(unit - lasts[id])
-                        writers[id].bytes.append(quantise(stat.weight, length: unitResult.length, averageLength: averageUnit))
-                        writers[id].varint(stat.positions.count)
+                        let impact = quantise(stat.weight, length: unitResult.length, averageLength: averageUnit)
+                        writers[id].bytes.append(impact << positionCountBits | UInt8(stat.positions.count - 1))
                         var previous: Int32 = 0
                         for position in stat.positions {
                             writers[id].varint(Int(position - previous))
@@ -301,7 +309,8 @@ public enum SearchIndexBuilder {
                     documentLists.append((term, 0, 0, ByteWriter()))
                 }
                 documentLists[id].writer.varint(index - documentLists[id].last)
-                documentLists[id].writer.bytes.append(quantise(weight, length: result.length, averageLength: averageDocument))
+                documentLists[id].writer.bytes.append(quantise(weight, length: result.length, averageLength: averageDocument,
+                                                               levels: documentImpactScale))
                 documentLists[id].df += 1
                 documentLists[id].last = index
             }

@@ -53,7 +53,7 @@ extension SearchEngine {
                     do { return try String(contentsOf: folder.appendingPathComponent(document.path), encoding: .utf8) } catch { return nil }
                 }
             }
-            let nextLine = hit.unit + 1 < index.unitCount && index.unitDocuments[hit.unit + 1] == hit.document
+            let nextLine = hit.unit + 1 < index.unitCount && index.document(ofUnit: hit.unit + 1) == hit.document
                 ? index.unit(hit.unit + 1).line : Int.max
             let (snippet, highlights) = Snippet.best(in: text ?? "", lines: unit.line..<nextLine, terms: queryTerms)
             let tagged: [String] = Set(document.symptoms + unit.symptoms).sorted().compactMap { (symptom: Int) -> String? in

@@ -70,6 +70,54 @@ public struct SymptomMatcher: Sendable {
         piecesByFirstPart = byFirst
     }
 
+    /// The matcher as stored in the index, two tables: by first part (sorted), the pieces that
+    /// start with it; by piece, the signatures that start with it. A search reads only the
+    /// records of its own words.
+    func encodedTables() -> (firstParts: [[UInt8]], signaturesByPiece: [[UInt8]]) {
+        let firstParts = piecesByFirstPart.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { part -> [UInt8] in
+            var writer = ByteWriter()
+            writer.string(part)
+            let ids = piecesByFirstPart[part] ?? []
+            writer.varint(ids.count)
+            for id in ids {
+                writer.varint(id)
+                writer.varint(pieces[id].count)
+                for piecePart in pieces[id] { writer.string(piecePart) }
+            }
+            return writer.bytes
+        }
+        var byPiece = [[Signature]](repeating: [], count: pieces.count)
+        for signature in signatures { byPiece[signature.pieces[0]].append(signature) }
+        let signatureRecords = byPiece.map { list -> [UInt8] in
+            var writer = ByteWriter()
+            writer.varint(list.count)
+            for signature in list {
+                writer.varint(signature.symptom)
+                writer.varint(signature.isHint ? 1 : 0)
+                writer.varint(signature.length)
+                writer.varint(signature.pieces.count)
+                for piece in signature.pieces { writer.varint(piece) }
+            }
+            return writer.bytes
+        }
+        return (firstParts, signatureRecords)
+    }
+
+    /// A matcher holding only the given pieces and signatures (what a query's words can match);
+    /// it detects exactly what the whole matcher would for that query.
+    init(ids: [String], pieceCount: Int, pieces loaded: [Int: [String]], signatures: [Signature]) {
+        self.ids = ids
+        var pieces = [[String]](repeating: [], count: pieceCount)
+        var byFirst: [String: [Int]] = [:]
+        for (id, parts) in loaded.sorted(by: { $0.key < $1.key }) where id < pieceCount && !parts.isEmpty {
+            pieces[id] = parts
+            byFirst[parts[0], default: []].append(id)
+        }
+        self.pieces = pieces
+        self.signatures = signatures.filter { $0.symptom < ids.count && !$0.pieces.isEmpty && $0.pieces.allSatisfy { $0 < pieceCount } }
+        piecesByFirstPart = byFirst
+    }
+
     /// A signature's pieces (split at `...` or `…`), each as its parts.
     public static func compile(_ signature: String) -> [[String]] {
         let tokenizer = ErrorTokenizer()

@@ -24,6 +24,18 @@ struct Runbook: ParsableCommand {
     static let usageExitCode: Int32 = 2
 
     static func main() {
+        let arguments = CommandLine.arguments
+        if arguments.count > 1, arguments[1] == "search", let search = SearchRun.quickParse(arguments.dropFirst(2)) {
+            do {
+                try search.execute()
+                Foundation.exit(0)
+            } catch let code as ExitCode {
+                Foundation.exit(code.rawValue)
+            } catch {
+                FileHandle.standardError.write(Data("runbook: error: \(error)\n".utf8))
+                Foundation.exit(usageExitCode)
+            }
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -46,6 +46,75 @@ struct SearchCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object: the query, the symptoms it shows, and the results.")
     var json = false
 
+    func validate() throws { try SearchRun(self).validate() }
+
+    func run() throws { try SearchRun(self).execute() }
+}
+
+/// `runbook search` with its options as plain values: what the command runs, whether
+/// ArgumentParser parsed the line or `quickParse` did.
+struct SearchRun {
+    var query: [String]
+    var source: String
+    var index: String?
+    var limit: Int
+    var kind: String?
+    var app: String?
+    var json: Bool
+
+    init(_ command: SearchCommand) {
+        query = command.query
+        source = command.source
+        index = command.index
+        limit = command.limit
+        kind = command.kind
+        app = command.app
+        json = command.json
+    }
+
+    init() {
+        query = []
+        source = "runbooks"
+        limit = SearchQuery.defaultLimit
+        json = false
+    }
+
+    /// A search is a fresh process each time, and ArgumentParser's reflection costs more than
+    /// the search itself, so plain command lines (the options above, words, `--`) are read
+    /// here; anything else (help, `--opt=value`, an unknown flag, a missing value) returns nil
+    /// and goes through ArgumentParser, which explains the problem.
+    static func quickParse(_ arguments: ArraySlice<String>) -> SearchRun? {
+        var run = SearchRun()
+        var rest = arguments[...]
+        var onlyWords = false
+        while let argument = rest.popFirst() {
+            if onlyWords || !argument.hasPrefix("-") || argument == "-" {
+                run.query.append(argument)
+                continue
+            }
+            switch argument {
+            case "--": onlyWords = true
+            case "--json": run.json = true
+            case "--index", "--source", "--limit", "--kind", "--app":
+                guard let value = rest.popFirst() else { return nil }
+                switch argument {
+                case "--index": run.index = value
+                case "--source": run.source = value
+                case "--limit": guard let number = Int(value) else { return nil }; run.limit = number
+                case "--kind": run.kind = value
+                default: run.app = value
+                }
+            default: return nil
+            }
+        }
+        do {
+            try run.validate()
+        } catch {
+            return nil  // ArgumentParser reports it, with the usage line
+        }
+        return run
+    }
+
     /// A pasted log block larger than this is cut: the head of a log carries the error.
     static let maximumQueryBytes = 64 * 1024
 
@@ -67,7 +136,7 @@ struct SearchCommand: ParsableCommand {
         return String(decoding: data.prefix(Self.maximumQueryBytes), as: UTF8.self)
     }
 
-    func run() throws {
+    func execute() throws {
         let text = try readQuery()
         guard text.contains(where: { !$0.isWhitespace }) else {
             throw ValidationError("The query is empty: give the words or the log lines to look for.")
@@ -128,6 +197,7 @@ struct SearchCommand: ParsableCommand {
         if response.results.isEmpty { throw ExitCode(1) }
     }
 }
+
 
 /// Results for a person, in the manner of ripgrep: what matched, where, and the line.
 enum SearchOutput {
