@@ -35,6 +35,7 @@ extension SearchEngine {
     /// `source` is the folder the index was built from (for snippets); a file that cannot be read
     /// gets an empty snippet, not an error.
     public func respond(_ query: SearchQuery, source: URL?) -> SearchResponse {
+        let sourcePath = source.map { $0.path }
         let (prepared, hits) = search(query)
         let queryTerms = Set(prepared.terms)
         var results: [SearchResult] = []
@@ -48,10 +49,8 @@ extension SearchEngine {
                 let name = String(document.path.dropFirst(SymptomBase.folder.count + 1))
                 text = EmbeddedSymptoms.files[name]
             } else {
-                text = source.flatMap { folder -> String? in
-                    // Edited or removed since indexing (with --index): the result stands, without a snippet.
-                    do { return try String(contentsOf: folder.appendingPathComponent(document.path), encoding: .utf8) } catch { return nil }
-                }
+                // Edited or removed since indexing (with --index): the result stands, without a snippet.
+                text = sourcePath.flatMap { Snippet.readFile($0 + "/" + document.path) }
             }
             let nextLine = hit.unit + 1 < index.unitCount && index.document(ofUnit: hit.unit + 1) == hit.document
                 ? index.unit(hit.unit + 1).line : Int.max
@@ -72,12 +71,35 @@ extension SearchEngine {
 /// The line of a section that best shows the query, trimmed to a readable width.
 enum Snippet {
     static let maximumLength = 160
+    /// Files larger than this are not read for a snippet.
+    static let maximumFileBytes = 4 << 20
+
+    /// A source file's text, read with plain POSIX calls (a search reads up to ten of them, and
+    /// Foundation's URL and file machinery cost more than the reading), or nil.
+    static func readFile(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while bytes.count < maximumFileBytes {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes += chunk[0..<count]
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
 
     static func best(in text: String, lines wanted: Range<Int>, terms: Set<String>) -> (String, [Range<Int>]) {
         var best: (score: Int, line: Substring, ranges: [Range<Int>])?
         var lineNumber = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var rest = Substring(text)
+        while !rest.isEmpty {
             lineNumber += 1
+            let end = rest.utf8.firstIndex(of: UInt8(ascii: "\n")) ?? rest.endIndex
+            let raw = rest[..<end]
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.utf8.index(after: end)...]
             guard lineNumber >= wanted.lowerBound else { continue }
             guard lineNumber < wanted.upperBound else { break }
             let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
