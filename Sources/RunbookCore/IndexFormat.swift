@@ -1,14 +1,14 @@
 /// The bytes of the search index, shared by the file the CLI reads (`search/index.rbx`) and the
 /// shards the site's script reads (the same posting bytes, base64-encoded).
 ///
-/// File layout, version 3 (all integers little-endian):
+/// File layout, version 6 (all integers little-endian):
 ///
 ///     "RBIX" | version u32 | section count u32 | checksum u64
 ///     section table: (name: 4 bytes, offset u64, length u64) × count
 ///     sections, each 8-byte aligned
 ///
 /// Sections are either fixed-width u32 arrays or *tables*: a record count u32, `count + 1` u32
-/// offsets, a u32 FNV-1a checksum per record, then the records, each a sequence of LEB128
+/// offsets, a u32 checksum per block of `recordsPerChecksum` records, then the records, each a sequence of LEB128
 /// varints and length-prefixed UTF-8 strings. Postings are varints too (see
 /// `SearchIndexBuilder`). The header checksum covers the section table and the fixed arrays;
 /// every record is checked when it is read, so a query touches only the bytes it needs and
@@ -17,11 +17,16 @@ public enum IndexFormat {
     public static let magic: [UInt8] = Array("RBIX".utf8)
     /// Bump when the layout or the meaning of a field changes: an index of another version is
     /// rebuilt, never misread.
-    public static let version: UInt32 = 3
+    public static let version: UInt32 = 6
     static let headerSize = 4 + 4 + 4 + 8
     static let sectionEntrySize = 4 + 8 + 8
 
-    /// Per record: the 64-bit checksum (eight bytes a step) folded to 32 bits.
+    /// Records of a table that share one checksum (and are checked together).
+    static let recordsPerChecksum = 16
+
+    static func blockCount(_ records: Int) -> Int { (records + recordsPerChecksum - 1) / recordsPerChecksum }
+
+    /// Per block: the 64-bit checksum (eight bytes a step) folded to 32 bits.
     @inline(__always) static func recordChecksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         let hash = checksum(bytes)
         return UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
@@ -64,19 +69,33 @@ struct ByteWriter {
     mutating func u32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
     mutating func u64(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
 
-    /// A table of records: count, offsets, checksums, records.
+    /// A table of records: count, offsets, block checksums, records.
     static func table(_ records: [[UInt8]]) -> [UInt8] {
-        var out = ByteWriter()
-        out.bytes.reserveCapacity(4 + records.count * 8 + records.reduce(0) { $0 + $1.count } + 4)
-        out.u32(UInt32(records.count))
-        var offset: UInt32 = 0
-        out.u32(0)
-        for record in records {
-            offset += UInt32(record.count)
-            out.u32(offset)
+        table(count: records.count) { index, writer in writer.bytes += records[index] }
+    }
+
+    /// A table written record by record into one buffer (no array per record).
+    static func table(count: Int, _ write: (Int, inout ByteWriter) -> Void) -> [UInt8] {
+        var data = ByteWriter()
+        var offsets: [UInt32] = [0]
+        offsets.reserveCapacity(count + 1)
+        for index in 0..<count {
+            write(index, &data)
+            offsets.append(UInt32(data.bytes.count))
         }
-        for record in records { out.u32(record.withUnsafeBytes(IndexFormat.recordChecksum)) }
-        for record in records { out.bytes += record }
+        var out = ByteWriter()
+        let blocks = IndexFormat.blockCount(count)
+        out.bytes.reserveCapacity(4 + (count + 1) * 4 + blocks * 4 + data.bytes.count)
+        out.u32(UInt32(count))
+        for offset in offsets { out.u32(offset) }
+        data.bytes.withUnsafeBytes { raw in
+            for block in 0..<blocks {
+                let first = block * IndexFormat.recordsPerChecksum
+                let last = min(first + IndexFormat.recordsPerChecksum, count)
+                out.u32(IndexFormat.recordChecksum(UnsafeRawBufferPointer(rebasing: raw[Int(offsets[first])..<Int(offsets[last])])))
+            }
+        }
+        out.bytes += data.bytes
         return out.bytes
     }
 
@@ -144,23 +163,30 @@ struct TableView {
         count = base.count >= 4 ? Int(base.loadUnaligned(as: UInt32.self).littleEndian) : 0
     }
 
-    var isValid: Bool { base.count >= 4 + (count + 1) * 4 + count * 4 }
+    var blocks: Int { IndexFormat.blockCount(count) }
+    var dataStart: Int { 4 + (count + 1) * 4 + blocks * 4 }
+    var isValid: Bool { base.count >= dataStart }
+
+    @inline(__always) func offset(_ index: Int) -> Int {
+        Int(base.loadUnaligned(fromByteOffset: 4 + index * 4, as: UInt32.self).littleEndian)
+    }
 
     /// A record's bytes, unchecked (for the probes of a binary search).
     @inline(__always) func record(_ index: Int) -> UnsafeRawBufferPointer {
-        let start = Int(base.loadUnaligned(fromByteOffset: 4 + index * 4, as: UInt32.self).littleEndian)
-        let end = Int(base.loadUnaligned(fromByteOffset: 8 + index * 4, as: UInt32.self).littleEndian)
-        let dataStart = 4 + (count + 1) * 4 + count * 4
+        let start = offset(index), end = offset(index + 1)
         let lower = min(dataStart + start, base.count), upper = min(dataStart + max(end, start), base.count)
         return UnsafeRawBufferPointer(rebasing: base[lower..<upper])
     }
 
-    /// A record's bytes if its checksum holds, else nil.
+    /// A record's bytes if the checksum of its block holds, else nil.
     @inline(__always) func checkedRecord(_ index: Int) -> UnsafeRawBufferPointer? {
         guard index >= 0, index < count else { return nil }
-        let bytes = record(index)
-        let stored = base.loadUnaligned(fromByteOffset: 4 + (count + 1) * 4 + index * 4, as: UInt32.self).littleEndian
-        return IndexFormat.recordChecksum(bytes) == stored ? bytes : nil
+        let block = index / IndexFormat.recordsPerChecksum
+        let first = block * IndexFormat.recordsPerChecksum, last = min(first + IndexFormat.recordsPerChecksum, count)
+        let lower = min(dataStart + offset(first), base.count), upper = min(dataStart + max(offset(last), offset(first)), base.count)
+        let stored = base.loadUnaligned(fromByteOffset: 4 + (count + 1) * 4 + block * 4, as: UInt32.self).littleEndian
+        guard IndexFormat.recordChecksum(UnsafeRawBufferPointer(rebasing: base[lower..<upper])) == stored else { return nil }
+        return record(index)
     }
 }
 

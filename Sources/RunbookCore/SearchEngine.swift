@@ -164,7 +164,7 @@ public struct SearchEngine {
             let packed = base[offset]
             offset += 1
             impact = Int(packed >> SearchIndexBuilder.positionCountBits)
-            let count = Int(packed & 3) + 1
+            let count = Int(packed & 3)
             if keepPositions {
                 var position = 0
                 for k in 0..<count {

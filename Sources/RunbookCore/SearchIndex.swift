@@ -21,7 +21,7 @@ public enum SearchIndexError: Error, CustomStringConvertible, Equatable {
 enum IndexSection: String, CaseIterable {
     case meta = "meta", documents = "docs", units = "unit", documentFirstUnits = "dfst", terms = "term"
     case documentTerms = "dter", symptoms = "symp", symptomDocuments = "sdoc", symptomUnits = "suni", manifest = "mani"
-    case matcherFirstParts = "mfst", matcherSignatures = "msig"
+    case matcherFirstParts = "mfst", matcherSignatures = "msig", sectionTitles = "sect"
 }
 
 extension SearchIndexContent {
@@ -48,29 +48,36 @@ extension SearchIndexContent {
             for symptom in document.symptoms { record.varint(symptom) }
             return record.bytes
         })))
-        sections.append((.units, ByteWriter.table(units.map { unit in
-            var record = ByteWriter()
+        // Section titles repeat ("Diagnosis", "Mitigation"): each is stored once.
+        var sectionTitles: [String] = []
+        var sectionTitleIndex: [String: Int] = [:]
+        for unit in units {
+            if let title = unit.section, sectionTitleIndex[title] == nil {
+                sectionTitleIndex[title] = sectionTitles.count
+                sectionTitles.append(title)
+            }
+        }
+        sections.append((.units, ByteWriter.table(count: units.count) { index, record in
+            let unit = units[index]
             record.varint(unit.document)
             record.varint(unit.line)
-            record.varint(unit.section == nil ? 0 : 1)
-            record.string(unit.section ?? "")
-            record.string(unit.anchor ?? "")
+            record.varint(unit.section.flatMap { sectionTitleIndex[$0] }.map { $0 + 1 } ?? 0)
+            // Most anchors are the heading's slug: stored only when they differ (a repeat's "-1").
+            record.string(unit.anchor.map { $0 == Slug.make(unit.section ?? "") ? "" : $0 } ?? "")
             record.varint(unit.symptoms.count)
             for symptom in unit.symptoms { record.varint(symptom) }
-            return record.bytes
-        })))
+        }))
         sections.append((.documentFirstUnits, ByteWriter.array(documents.map { UInt32($0.firstUnit) })))
         sections.append((.matcherFirstParts, ByteWriter.table(matcherFirstParts)))
         sections.append((.matcherSignatures, ByteWriter.table(matcherSignatures)))
         func termTable(_ list: [(term: String, df: Int, postings: [UInt8])]) -> [UInt8] {
-            ByteWriter.table(list.map { entry in
-                var record = ByteWriter()
+            ByteWriter.table(count: list.count) { index, record in
+                let entry = list[index]
                 record.string(entry.term)
                 record.varint(entry.df)
                 record.varint(entry.postings.count)
                 record.bytes += entry.postings
-                return record.bytes
-            })
+            }
         }
         sections.append((.terms, termTable(terms)))
         sections.append((.documentTerms, termTable(documentTerms)))
@@ -96,11 +103,25 @@ extension SearchIndexContent {
         }
         sections.append((.symptomDocuments, idLists(symptomDocuments)))
         sections.append((.symptomUnits, idLists(symptomUnits)))
-        sections.append((.manifest, ByteWriter.table(manifest.entries.map { entry in
+        // One record, paths front-coded (sorted paths share long prefixes).
+        var manifestRecord = ByteWriter()
+        manifestRecord.varint(manifest.entries.count)
+        var previous: [UInt8] = []
+        for entry in manifest.entries {
+            let path = Array(entry.path.utf8)
+            var shared = 0
+            while shared < min(path.count, previous.count), path[shared] == previous[shared] { shared += 1 }
+            manifestRecord.varint(shared)
+            manifestRecord.varint(path.count - shared)
+            manifestRecord.bytes += path[shared...]
+            manifestRecord.varint(entry.size)
+            manifestRecord.varint(entry.modified)
+            previous = path
+        }
+        sections.append((.manifest, ByteWriter.table([manifestRecord.bytes])))
+        sections.append((.sectionTitles, ByteWriter.table(sectionTitles.map { title in
             var record = ByteWriter()
-            record.string(entry.path)
-            record.varint(entry.size)
-            record.varint(entry.modified)
+            record.string(title)
             return record.bytes
         })))
 
@@ -156,6 +177,7 @@ public final class SearchIndex: @unchecked Sendable {
     /// Each document's first unit: a document's units are contiguous and in document order.
     let documentFirstUnits: U32View
     let matcherFirstPartsTable: TableView
+    let sectionTitlesTable: TableView
     let matcherSignaturesTable: TableView
     let termsTable: TableView
     let documentTermsTable: TableView
@@ -218,6 +240,7 @@ public final class SearchIndex: @unchecked Sendable {
         unitsTable = TableView(section(.units))
         documentFirstUnits = U32View(base: section(.documentFirstUnits))
         matcherFirstPartsTable = TableView(section(.matcherFirstParts))
+        sectionTitlesTable = TableView(section(.sectionTitles))
         matcherSignaturesTable = TableView(section(.matcherSignatures))
         termsTable = TableView(section(.terms))
         documentTermsTable = TableView(section(.documentTerms))
@@ -226,7 +249,8 @@ public final class SearchIndex: @unchecked Sendable {
         symptomUnitsTable = TableView(section(.symptomUnits))
         manifestTable = TableView(section(.manifest))
         let tables = [documentsTable, unitsTable, termsTable, documentTermsTable, symptomsTable,
-                      symptomDocumentsTable, symptomUnitsTable, manifestTable, matcherFirstPartsTable, matcherSignaturesTable]
+                      symptomDocumentsTable, symptomUnitsTable, manifestTable, matcherFirstPartsTable, matcherSignaturesTable,
+                      sectionTitlesTable]
         guard tables.allSatisfy(\.isValid), documentsTable.count == documentCount, unitsTable.count == unitCount,
               documentFirstUnits.count == documentCount else {
             throw fail(.damaged(shown, reason: "tables do not agree"))
@@ -349,8 +373,15 @@ public final class SearchIndex: @unchecked Sendable {
     public func unit(_ index: Int) -> IndexedUnit {
         var reader = checked(unitsTable, index)
         let document = reader.varint(), line = reader.varint()
-        let hasSection = reader.varint() == 1
-        let section = reader.string(), anchor = reader.string()
+        let sectionIndex = reader.varint()
+        let hasSection = sectionIndex > 0
+        var section = ""
+        if hasSection {
+            var titleReader = checked(sectionTitlesTable, sectionIndex - 1)
+            section = titleReader.string()
+        }
+        let storedAnchor = reader.string()
+        let anchor = hasSection && storedAnchor.isEmpty ? Slug.make(section) : storedAnchor
         let symptoms = (0..<max(0, min(reader.varint(), 1 << 16))).map { _ in reader.varint() }
         return IndexedUnit(document: document, line: line, section: hasSection ? section : nil,
                            anchor: anchor.isEmpty ? nil : anchor, excerpt: "", symptoms: symptoms)
@@ -406,10 +437,23 @@ public final class SearchIndex: @unchecked Sendable {
     }
 
     public func manifest() -> SourceManifest {
-        SourceManifest(entries: (0..<manifestTable.count).map { index in
-            var reader = checked(manifestTable, index)
-            return SourceManifest.Entry(path: reader.string(), size: reader.varint(), modified: reader.varint())
-        }, toolStamp: toolStamp)
+        var reader = checked(manifestTable, 0)
+        var previous: [UInt8] = []
+        let count = min(reader.varint(), reader.bytes.count)
+        var entries: [SourceManifest.Entry] = []
+        entries.reserveCapacity(count)
+        for _ in 0..<count {
+            let shared = min(reader.varint(), previous.count)
+            let suffix = reader.varint()
+            let end = min(reader.offset + max(suffix, 0), reader.bytes.count)
+            var path = Array(previous[0..<shared])
+            path += UnsafeRawBufferPointer(rebasing: reader.bytes[reader.offset..<end])
+            reader.offset = end
+            let size = reader.varint(), modified = reader.varint()
+            entries.append(SourceManifest.Entry(path: String(decoding: path, as: UTF8.self), size: size, modified: modified))
+            previous = path
+        }
+        return SourceManifest(entries: entries, toolStamp: toolStamp)
     }
 }
 

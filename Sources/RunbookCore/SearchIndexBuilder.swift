@@ -58,8 +58,9 @@ public struct SearchIndexContent: Sendable {
 /// BM25 impacts quantised to a byte, plus phrase positions.
 ///
 /// A unit posting is: unit delta (varint), one byte holding the impact (high 6 bits, 1–63) and
-/// the number of stored positions minus one (low 2 bits, so 1–4), then the position deltas
-/// (varints). A document posting is: document delta (varint), impact (1 byte, 1–255).
+/// the number of stored positions (low 2 bits, 0–3), then the position deltas (varints).
+/// Compounds store no positions: phrases run over parts. A document posting is: document
+/// delta (varint), impact (1 byte, 1–255).
 public enum SearchIndexBuilder {
     /// Field weights (BM25F): where a word appears says how much it is about the section.
     public static let titleWeight = 3.0
@@ -72,8 +73,11 @@ public enum SearchIndexBuilder {
     /// BM25 saturation and length normalisation.
     public static let k1 = 1.2
     public static let b = 0.75
-    /// Positions kept per term and unit, for the phrase and proximity boost.
-    public static let storedPositions = 4
+    /// Positions kept per part and unit, for the phrase and proximity boost (two bits hold it).
+    public static let storedPositions = 3
+    /// Chunks of documents per core for analysis: enough to balance the cores, few enough that
+    /// merging the chunks' term tables stays cheap.
+    static let analysisChunksPerCore = 4
     /// Characters of section text kept for the site's result list.
     static let excerptLength = 140
     /// Levels of a unit posting's impact (6 bits) and of a document posting's (8 bits).
@@ -89,24 +93,41 @@ public enum SearchIndexBuilder {
 
     // MARK: - Per document
 
-    struct TermStat {
-        var weight: Double = 0
-        var positions: [Int32] = []
-
-        mutating func add(weight: Double, position: Int32) {
-            self.weight += weight
-            if positions.count < SearchIndexBuilder.storedPositions { positions.append(position) }
-        }
-    }
-
     struct UnitResult {
         var line: Int
         var section: String?
         var anchor: String?
         var excerpt: String
         var length: Int
-        var terms: [String: TermStat]
+        /// Distinct terms (the chunk's interned ids), their field-weighted frequencies, and
+        /// their first positions (`positionCounts[i]` of them, flattened).
+        var termIDs: [Int32]
+        var weights: [Double]
+        var positionCounts: [UInt8]
+        var positions: [Int32]
         var symptoms: [Int]
+    }
+
+    /// What one thread analysed: its documents, and the terms its ids stand for.
+    struct ChunkResult {
+        var documents: [DocumentResult]
+        var terms: [String]
+    }
+
+    /// Per-thread buffers for one unit, indexed by interned id.
+    struct UnitScratch {
+        var weight: [Double] = []
+        var positionCount: [UInt8] = []
+        var positions: [Int32] = []
+        var touched: [Int32] = []
+
+        mutating func reserve(_ count: Int) {
+            guard weight.count < count else { return }
+            let capacity = max(count, weight.count * 2, 1024)
+            weight += [Double](repeating: 0, count: capacity - weight.count)
+            positionCount += [UInt8](repeating: 0, count: capacity - positionCount.count)
+            positions += [Int32](repeating: 0, count: capacity * storedPositions - positions.count)
+        }
     }
 
     struct DocumentResult {
@@ -154,31 +175,56 @@ public enum SearchIndexBuilder {
         return out
     }
 
-    static func analyse(_ document: Document, matcher: SymptomMatcher, symptomIndex: [String: Int]) -> DocumentResult {
+    static func analyse(_ document: Document, matcher: HashedMatcher, symptomIndex: [String: Int],
+                        interner: TermInterner, scratch: inout UnitScratch) -> DocumentResult {
         var units: [UnitResult] = []
         for section in sections(of: document) {
-            var terms: [String: TermStat] = [:]
-            var parts: [String] = []
+            var parts: [Int32] = []
             var position = 0
             var excerpt = ""
+            scratch.touched.removeAll(keepingCapacity: true)
             for run in section.runs {
                 if run.text.isEmpty { position += 1; continue }
-                if run.weight != headingWeight, excerpt.count < excerptLength {
-                    excerpt += (excerpt.isEmpty ? "" : " ") + run.text.split(whereSeparator: \.isNewline).joined(separator: " ")
+                if run.weight != headingWeight, excerpt.utf8.count < excerptLength {
+                    // Only the head of a run can reach the excerpt (a code block may be long).
+                    let head = run.text.utf8.count > excerptLength * 2 ? String(run.text.prefix(excerptLength * 2)) : run.text
+                    excerpt += (excerpt.isEmpty ? "" : " ") + head.split(whereSeparator: \.isNewline).joined(separator: " ")
                 }
                 var text = run.text
+                let weight = run.weight
                 position = text.withUTF8 { bytes in
                     ErrorTokenizer.scan(bytes, firstPosition: position) { term, at, isCompound, _ in
-                        let key = String(decoding: term, as: UTF8.self)
-                        if !isCompound { parts.append(key) }
-                        terms[key, default: TermStat()].add(weight: run.weight, position: Int32(at))
+                        let id = interner.intern(term)
+                        if !isCompound { parts.append(Int32(id)) }
+                        scratch.reserve(id + 1)
+                        if scratch.weight[id] == 0 { scratch.touched.append(Int32(id)) }
+                        scratch.weight[id] += weight
+                        let count = Int(scratch.positionCount[id])
+                        if !isCompound, count < storedPositions {
+                            scratch.positions[id * storedPositions + count] = Int32(at)
+                            scratch.positionCount[id] = UInt8(count + 1)
+                        }
                     }
                 } + 1
             }
             if excerpt.count > excerptLength { excerpt = String(excerpt.prefix(excerptLength)) + "…" }
-            let symptoms = matcher.detect(parts: parts).filter(\.strong).compactMap { symptomIndex[$0.id] }.sorted()
-            units.append(UnitResult(line: section.line, section: section.heading?.text, anchor: section.heading?.id,
-                                    excerpt: excerpt, length: parts.count, terms: terms, symptoms: symptoms))
+            var unit = UnitResult(line: section.line, section: section.heading?.text, anchor: section.heading?.id, excerpt: excerpt,
+                                  length: parts.count, termIDs: [], weights: [], positionCounts: [], positions: [],
+                                  symptoms: matcher.strongSymptoms(parts: parts, interner: interner).compactMap { symptomIndex[$0] }.sorted())
+            unit.termIDs.reserveCapacity(scratch.touched.count)
+            unit.weights.reserveCapacity(scratch.touched.count)
+            unit.positionCounts.reserveCapacity(scratch.touched.count)
+            for id32 in scratch.touched {
+                let id = Int(id32)
+                let count = Int(scratch.positionCount[id])
+                unit.termIDs.append(id32)
+                unit.weights.append(scratch.weight[id])
+                unit.positionCounts.append(UInt8(count))
+                for k in 0..<count { unit.positions.append(scratch.positions[id * storedPositions + k]) }
+                scratch.weight[id] = 0
+                scratch.positionCount[id] = 0
+            }
+            units.append(unit)
         }
 
         // Document-level fields.
@@ -206,7 +252,7 @@ public enum SearchIndexBuilder {
         for entry in meta.symptoms {
             if let index = symptomIndex[entry.value.trimmed().lowercased()] {
                 symptoms.insert(index)
-            } else if let best = matcher.detect(entry.value).first(where: \.strong), let index = symptomIndex[best.id] {
+            } else if let best = matcher.matcher.detect(entry.value).first(where: \.strong), let index = symptomIndex[best.id] {
                 symptoms.insert(index)
             }
         }
@@ -217,13 +263,44 @@ public enum SearchIndexBuilder {
 
     /// `urls[i]` is the page of `documents[i]` relative to the site root.
     public static func build(documents: [Document], urls: [String], manifest: SourceManifest) -> SearchIndexContent {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        func lap(_ s: String) { if getenv("RB_TRACE") != nil { FileHandle.standardError.write(Data("  index \(s) \((DispatchTime.now().uptimeNanoseconds - t0) / 1_000_000) ms\n".utf8)) } }
         let matcher = SymptomBase.matcher(for: documents)
         var symptomIndex: [String: Int] = [:]
         for (index, id) in matcher.ids.enumerated() { symptomIndex[id] = index }
         let symptomDocument = Dictionary(documents.compactMap { document in document.symptomID.map { ($0, document) } },
                                          uniquingKeysWith: { first, _ in first })
 
-        let results = documents.parallelMap { analyse($0, matcher: matcher, symptomIndex: symptomIndex) }
+        // Analysis in a few chunks per core, each with its own interner (one String per distinct
+        // term and chunk, not per occurrence); ids are then mapped to global ones.
+        let hashed = HashedMatcher(matcher)
+        let pieceStarts = hashed.pieceStarts
+        let chunkCount = max(1, min(documents.count, ProcessInfo.processInfo.activeProcessorCount * analysisChunksPerCore))
+        let chunkSize = (documents.count + chunkCount - 1) / max(chunkCount, 1)
+        let ranges = stride(from: 0, to: documents.count, by: max(chunkSize, 1)).map { $0..<min($0 + chunkSize, documents.count) }
+        let chunks: [ChunkResult] = ranges.parallelMap { range in
+            let interner = TermInterner(pieceStarts: pieceStarts)
+            var scratch = UnitScratch()
+            let analysed = range.map { analyse(documents[$0], matcher: hashed, symptomIndex: symptomIndex, interner: interner, scratch: &scratch) }
+            return ChunkResult(documents: analysed, terms: interner.strings)
+        }
+        lap("analysed")
+        let results = chunks.flatMap(\.documents)
+        // Global term ids.
+        var globalID: [String: Int32] = [:]
+        var globalTerms: [String] = []
+        let localToGlobal: [[Int32]] = chunks.map { chunk in
+            chunk.terms.map { term in
+                if let id = globalID[term] { return id }
+                let id = Int32(globalTerms.count)
+                globalID[term] = id
+                globalTerms.append(term)
+                return id
+            }
+        }
+        lap("global ids \(globalTerms.count)")
+        var chunkOfDocument: [Int] = []
+        for (index, chunk) in chunks.enumerated() { chunkOfDocument += Array(repeating: index, count: chunk.documents.count) }
 
         var content = SearchIndexContent()
         content.manifest = manifest
@@ -258,46 +335,64 @@ public enum SearchIndexBuilder {
         let averageUnit = Double(unitLengthSum) / Double(max(content.units.count, 1))
         let averageDocument = Double(documentLengthSum) / Double(max(documents.count, 1))
 
-        // Unit postings, split by a hash of the term so that each core fills its own table.
-        // Lists are appended in place (a copied-out entry would copy its bytes every time).
+        lap("records")
+        // Unit postings, split by term id so that each core fills its own lists.
         let partitions = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let unitTerms: [[(String, Int, [UInt8])]] = Array(0..<partitions).parallelMap { partition in
-            var ids: [String: Int] = [:]
-            var names: [String] = []
-            var writers: [ByteWriter] = []
-            var dfs: [Int] = []
-            var lasts: [Int] = []
+        let termCount = globalTerms.count
+        let partitionLists: [[ByteWriter]] = Array(0..<partitions).parallelMap { partition in
+            var writers = [ByteWriter](repeating: ByteWriter(), count: (termCount - partition + partitions - 1) / partitions)
+            var lasts = [Int](repeating: 0, count: writers.count)
             var unit = 0
-            for result in results {
+            for (documentIndex, result) in results.enumerated() {
+                let mapping = localToGlobal[chunkOfDocument[documentIndex]]
                 for unitResult in result.units {
-                    for (term, stat) in unitResult.terms where partitionOf(term, partitions) == partition {
-                        let id: Int
-                        if let known = ids[term] { id = known } else {
-                            id = names.count
-                            ids[term] = id
-                            names.append(term)
-                            writers.append(ByteWriter())
-                            dfs.append(0)
-                            lasts.append(0)
-                        }
-                        writers[id].varint(unit - lasts[id])
-                        let impact = quantise(stat.weight, length: unitResult.length, averageLength: averageUnit)
-                        writers[id].bytes.append(impact << positionCountBits | UInt8(stat.positions.count - 1))
+                    var positionCursor = 0
+                    for (k, local) in unitResult.termIDs.enumerated() {
+                        let count = Int(unitResult.positionCounts[k])
+                        defer { positionCursor += count }
+                        let global = Int(mapping[Int(local)])
+                        guard global % partitions == partition else { continue }
+                        let slot = global / partitions
+                        writers[slot].varint(unit - lasts[slot])
+                        let impact = quantise(unitResult.weights[k], length: unitResult.length, averageLength: averageUnit)
+                        writers[slot].bytes.append(impact << positionCountBits | UInt8(count))
                         var previous: Int32 = 0
-                        for position in stat.positions {
-                            writers[id].varint(Int(position - previous))
+                        for p in positionCursor..<(positionCursor + count) {
+                            let position = unitResult.positions[p]
+                            writers[slot].varint(Int(position - previous))
                             previous = position
                         }
-                        dfs[id] += 1
-                        lasts[id] = unit
+                        lasts[slot] = unit
                     }
                     unit += 1
                 }
             }
-            return names.indices.map { (names[$0], dfs[$0], writers[$0].bytes) }
+            return writers
         }
-        content.terms = unitTerms.joined().sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }.map { ($0.0, $0.1, $0.2) }
+        lap("postings")
+        var documentFrequency = [Int](repeating: 0, count: termCount)
+        // A unit lists each term once, so counting the lists counts the units holding a term.
+        for (documentIndex, result) in results.enumerated() {
+            let mapping = localToGlobal[chunkOfDocument[documentIndex]]
+            for unitResult in result.units {
+                for local in unitResult.termIDs { documentFrequency[Int(mapping[Int(local)])] += 1 }
+            }
+        }
+        lap("df")
+        // Byte order (the index's binary search compares bytes), on copies of the bytes.
+        let termBytes = globalTerms.map { Array($0.utf8) }
+        let order = (0..<termCount).sorted { a, b in
+            termBytes[a].withUnsafeBufferPointer { x in
+                termBytes[b].withUnsafeBufferPointer { y in
+                    compareBytes(UnsafeRawBufferPointer(x), UnsafeRawBufferPointer(y)) < 0
+                }
+            }
+        }
+        content.terms = order.map { id in
+            (globalTerms[id], documentFrequency[id], partitionLists[id % partitions][id / partitions].bytes)
+        }
 
+        lap("sorted terms")
         var documentIDs: [String: Int] = [:]
         var documentLists: [(term: String, df: Int, last: Int, writer: ByteWriter)] = []
         for (index, result) in results.enumerated() {
@@ -317,13 +412,7 @@ public enum SearchIndexBuilder {
         }
         content.documentTerms = documentLists.map { ($0.term, $0.df, $0.writer.bytes) }
             .sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+        lap("document terms")
         return content
-    }
-
-    @inline(__always) static func partitionOf(_ term: String, _ count: Int) -> Int {
-        guard count > 1 else { return 0 }
-        var hash: UInt32 = 2_166_136_261
-        for byte in term.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        return Int(hash % UInt32(count))
     }
 }

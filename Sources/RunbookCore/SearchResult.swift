@@ -178,6 +178,10 @@ extension SearchResponse {
 /// Minimal JSON writing (no Foundation encoder: fixed key order, and quick).
 enum JSON {
     static func string(_ text: String) -> String {
+        // Most strings (terms, paths) need no escaping: checked on bytes, copied whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {

@@ -180,12 +180,17 @@ public enum SiteBuilder {
                 files.insert(path)
             }
 
-            for (path, bytes) in SiteSearch.files(for: searchContent) {
-                let url = staging.appendingPathComponent(path)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try FileWriter.write(bytes, to: url.path)
-                files.insert(path)
+            let searchFiles = SiteSearch.files(for: searchContent)
+            for folder in Set(searchFiles.map { ($0.path as NSString).deletingLastPathComponent }).sorted() {
+                try FileManager.default.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
             }
+            let failures = searchFiles.parallelMap { file -> String? in
+                do { try FileWriter.write(file.bytes, to: stagingPath + "/" + file.path); return nil } catch { return "\(error)" }
+            }
+            if let failure = failures.compactMap({ $0 }).first {
+                throw OutputFolderError.cannotPublish(options.outputDisplay, reason: failure)
+            }
+            files.formUnion(searchFiles.map(\.path))
             clock.lap("copy files and write the search index")
             if options.verify {
                 var ids: [String: Set<String>] = [:]

@@ -46,21 +46,20 @@ public enum SiteSearch {
         }.joined(separator: ",") + "]});\n"
         files.append(("\(folder)/meta.js", Array(meta.utf8)))
 
-        // Term shards: unit postings and document postings.
-        var unitShards = [[String]](repeating: [], count: shardCount)
-        var documentShards = [[String]](repeating: [], count: shardCount)
-        for entry in content.terms {
-            unitShards[shard(of: entry.term, count: shardCount)].append(
-                "\(JSON.string(entry.term)):[\(entry.df),\(JSON.string(Data(entry.postings).base64EncodedString()))]")
+        // Term shards: unit postings and document postings, built on every core.
+        var unitMembers = [[Int]](repeating: [], count: shardCount)
+        var documentMembers = [[Int]](repeating: [], count: shardCount)
+        for (index, entry) in content.terms.enumerated() { unitMembers[shard(of: entry.term, count: shardCount)].append(index) }
+        for (index, entry) in content.documentTerms.enumerated() { documentMembers[shard(of: entry.term, count: shardCount)].append(index) }
+        func entry(_ term: (term: String, df: Int, postings: [UInt8])) -> String {
+            "\(JSON.string(term.term)):[\(term.df),\"\(Data(term.postings).base64EncodedString())\"]"
         }
-        for entry in content.documentTerms {
-            documentShards[shard(of: entry.term, count: shardCount)].append(
-                "\(JSON.string(entry.term)):[\(entry.df),\(JSON.string(Data(entry.postings).base64EncodedString()))]")
+        let shards: [[UInt8]] = Array(0..<shardCount).parallelMap { index in
+            let units = unitMembers[index].map { entry(content.terms[$0]) }.joined(separator: ",")
+            let documents = documentMembers[index].map { entry(content.documentTerms[$0]) }.joined(separator: ",")
+            return Array("RunbookSearch.terms(\(index),{\(units)},{\(documents)});\n".utf8)
         }
-        for index in 0..<shardCount {
-            let text = "RunbookSearch.terms(\(index),{\(unitShards[index].joined(separator: ","))},{\(documentShards[index].joined(separator: ","))});\n"
-            files.append(("\(folder)/t/\(index).js", Array(text.utf8)))
-        }
+        for (index, bytes) in shards.enumerated() { files.append(("\(folder)/t/\(index).js", bytes)) }
 
         // Symptom lists: documents and units about each symptom.
         for (index, _) in content.symptoms.enumerated() {
@@ -74,8 +73,8 @@ public enum SiteSearch {
             files.append(("\(folder)/s/\(index).js", Array(text.utf8)))
         }
 
-        // Records, in chunks.
-        for start in stride(from: 0, to: content.documents.count, by: documentsPerChunk) {
+        // Records, in chunks, on every core.
+        let documentChunks: [(String, [UInt8])] = Array(stride(from: 0, to: content.documents.count, by: documentsPerChunk)).parallelMap { start in
             let records = content.documents[start..<min(start + documentsPerChunk, content.documents.count)].map { document in
                 "[\(JSON.string(document.kind.rawValue)),\(JSON.string(document.path)),\(JSON.string(document.title)),"
                     + "\(document.app.map(JSON.string) ?? "null"),\(JSON.string(SitePath.encodePath(document.url))),"
@@ -83,16 +82,18 @@ public enum SiteSearch {
                     + "[\(document.symptoms.map(String.init).joined(separator: ","))]]"
             }
             let text = "RunbookSearch.documents(\(start / documentsPerChunk),[\(records.joined(separator: ","))]);\n"
-            files.append(("\(folder)/d/\(start / documentsPerChunk).js", Array(text.utf8)))
+            return ("\(folder)/d/\(start / documentsPerChunk).js", Array(text.utf8))
         }
-        for start in stride(from: 0, to: content.units.count, by: unitsPerChunk) {
+        files += documentChunks
+        let unitChunks: [(String, [UInt8])] = Array(stride(from: 0, to: content.units.count, by: unitsPerChunk)).parallelMap { start in
             let records = content.units[start..<min(start + unitsPerChunk, content.units.count)].map { unit in
                 "[\(unit.line),\(unit.section.map(JSON.string) ?? "null"),\(unit.anchor.map { JSON.string(SitePath.encodeFragment($0)) } ?? "null"),"
                     + "\(JSON.string(unit.excerpt)),[\(unit.symptoms.map(String.init).joined(separator: ","))]]"
             }
             let text = "RunbookSearch.units(\(start / unitsPerChunk),[\(records.joined(separator: ","))]);\n"
-            files.append(("\(folder)/u/\(start / unitsPerChunk).js", Array(text.utf8)))
+            return ("\(folder)/u/\(start / unitsPerChunk).js", Array(text.utf8))
         }
+        files += unitChunks
         files.append((indexFile, content.fileBytes()))
         return files
     }

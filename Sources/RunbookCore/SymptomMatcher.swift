@@ -32,6 +32,17 @@ public struct SymptomMatcher: Sendable {
     let pieces: [[String]]
     /// First part of a piece → the pieces starting with it.
     let piecesByFirstPart: [String: [Int]]
+    /// Piece → the signatures that start with it (scoring looks only at those whose first
+    /// piece occurred).
+    let signaturesByFirstPiece: [[Int]]
+
+    static func signaturesByFirstPiece(_ signatures: [Signature], pieceCount: Int) -> [[Int]] {
+        var out = [[Int]](repeating: [], count: pieceCount)
+        for (index, signature) in signatures.enumerated() where signature.pieces[0] < pieceCount {
+            out[signature.pieces[0]].append(index)
+        }
+        return out
+    }
 
     /// A signature compiled: whether it is a hint, and its pieces as parts.
     public typealias Compiled = (isHint: Bool, pieces: [[String]])
@@ -68,6 +79,7 @@ public struct SymptomMatcher: Sendable {
         var byFirst: [String: [Int]] = [:]
         for (id, piece) in pieces.enumerated() { byFirst[piece[0], default: []].append(id) }
         piecesByFirstPart = byFirst
+        signaturesByFirstPiece = SymptomMatcher.signaturesByFirstPiece(signatures, pieceCount: pieces.count)
     }
 
     /// The matcher as stored in the index, two tables: by first part (sorted), the pieces that
@@ -114,8 +126,10 @@ public struct SymptomMatcher: Sendable {
             byFirst[parts[0], default: []].append(id)
         }
         self.pieces = pieces
-        self.signatures = signatures.filter { $0.symptom < ids.count && !$0.pieces.isEmpty && $0.pieces.allSatisfy { $0 < pieceCount } }
+        let kept = signatures.filter { $0.symptom < ids.count && !$0.pieces.isEmpty && $0.pieces.allSatisfy { $0 < pieceCount } }
+        self.signatures = kept
         piecesByFirstPart = byFirst
+        signaturesByFirstPiece = SymptomMatcher.signaturesByFirstPiece(kept, pieceCount: pieceCount)
     }
 
     /// A signature's pieces (split at `...` or `…`), each as its parts.
@@ -146,10 +160,16 @@ public struct SymptomMatcher: Sendable {
             }
         }
         if occurrences.isEmpty { return [] }
+        return score(occurrences: occurrences)
+    }
+
+    /// Scores the symptoms from where each piece occurs (start positions, ascending).
+    func score(occurrences: [Int: [Int]]) -> [Detection] {
         var longest = [Int](repeating: 0, count: ids.count)
         var matched = [Int](repeating: 0, count: ids.count)
         var hints = [Int](repeating: 0, count: ids.count)
-        for signature in signatures where occurrences[signature.pieces[0]] != nil {
+        for signatureIndex in occurrences.keys.sorted().flatMap({ signaturesByFirstPiece[$0] }) {
+            let signature = signatures[signatureIndex]
             // In order: each piece starts after the previous one ended.
             var from = 0
             var found = true

@@ -323,7 +323,7 @@
       while (reader.o < bytes.length) {
         unit += reader.varint();
         if (reader.o >= bytes.length || unit >= unitCount) { break; }
-        var packed = bytes[reader.o++], impact = packed >> 2, count = (packed & 3) + 1;
+        var packed = bytes[reader.o++], impact = packed >> 2, count = packed & 3;
         if (unitScore[unit] === 0) { touched.push(unit); }
         unitScore[unit] += w * impact * scale;
         if (keep) {
