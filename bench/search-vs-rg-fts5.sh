@@ -5,7 +5,8 @@
 #
 #   DOCS=10000 bench/search-vs-rg-fts5.sh
 #
-# Needs: hyperfine, ripgrep, sqlite3, python3 (apt-get install -y hyperfine ripgrep sqlite3).
+# Needs: hyperfine, ripgrep, sqlite3, python3, chromium (apt-get install -y hyperfine ripgrep sqlite3 chromium).
+# The runbook binary is `make release` (static, not position-independent: start-up matters here).
 # Reads ../shared/bench (or SHARED=...) for the corpus generator and the FTS5 builder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,7 @@ RUNBOOK=${RUNBOOK:-$PWD/.build/release/runbook}
 QUERY=${QUERY:-connection refused}
 CORPUS=$WORK/corpus-$DOCS
 mkdir -p "$WORK"
-[ -x "$RUNBOOK" ] || swift build -c release --product runbook
+[ -x "$RUNBOOK" ] || make release
 if [ ! -d "$CORPUS" ]; then python3 "$SHARED/bench/gen-corpus.py" --docs "$DOCS" --out "$CORPUS" --seed 42; fi
 find "$CORPUS" -type f -exec cat {} + >/dev/null
 FTS=$WORK/fts5cl-$DOCS.db
@@ -26,8 +27,9 @@ FTSC=$WORK/fts5-$DOCS.db
 [ -f "$FTSC" ] || python3 "$SHARED/bench/fts5-build.py" "$CORPUS" "$FTSC"
 
 SITE=$WORK/search-site-$DOCS
+# A fresh folder each run: deleting 10,000 files slows file creation on ext4 for a while.
 [ -d "$SITE" ] && mv "$SITE" "$SITE.old.$$" && (rm -rf "$SITE.old.$$" &)
-echo "== build with the index ($DOCS documents)"
+echo "== build with the index ($DOCS documents); the index's own stages:"
 "$RUNBOOK" build --source "$CORPUS" --out "$SITE" --timings 2>&1 | grep -E "search index|write the search|built "
 INDEX=$SITE/search/index.rbx
 export XDG_CACHE_HOME=$WORK/cache
@@ -52,3 +54,12 @@ print(f"ratio runbook/rg:            {rb/med['rg -il']:.3f}  (target < 0.1);  wi
 print(f"ratio runbook/FTS5 top-10:   {rb/med['sqlite3 FTS5 top-10']:.3f}  (target < 0.7); with freshness check {rbs/med['sqlite3 FTS5 top-10']:.3f}")
 print(f"index size: {os.path.getsize(sys.argv[2])/2**20:.1f} MiB  vs FTS5 contentless {os.path.getsize(sys.argv[3])/2**20:.1f} MiB")
 PY
+
+# The site's search in headless Chromium from file://: time from running the query (the page
+# has loaded search/meta.js) to results on screen, and the index bytes the page loaded.
+if command -v chromium >/dev/null 2>&1; then
+  echo "== site search in headless Chromium, file://, $DOCS documents (3 runs each)"
+  for q in "connection refused" "x509: certificate signed by unknown authority" "no space left on device"; do
+    python3 bench/site-search-timing.py "$SITE" "$q" 3
+  done
+fi

@@ -340,13 +340,12 @@ enum EmbeddedTemplates {
   var LIMIT = 10;
 
   // ---- Loading shards ----
-  var state = { meta: null, terms: {}, symptoms: {}, documents: {}, units: {}, loading: {} };
+  var state = { meta: null, terms: {}, symptoms: {}, records: {}, loading: {} };
   var api = window.RunbookSearch = {
     meta: function (m) { state.meta = m; },
     terms: function (n, unitTerms, documentTerms) { state.terms[n] = { u: unitTerms, d: documentTerms }; },
     symptom: function (n, documents, units) { state.symptoms[n] = { d: decodeList(documents), u: decodeList(units) }; },
-    documents: function (n, records) { state.documents[n] = records; },
-    units: function (n, records) { state.units[n] = records; }
+    records: function (n, documents, firstUnit, units) { state.records[n] = { documents: documents, firstUnit: firstUnit, units: units }; }
   };
   function load(path) {
     if (!state.loading[path]) {
@@ -363,18 +362,19 @@ enum EmbeddedTemplates {
 
   // ---- Bytes ----
   function base64(text) {
+    if (Uint8Array.fromBase64) { return Uint8Array.fromBase64(text); }
     var binary = atob(text), out = new Uint8Array(binary.length);
     for (var i = 0; i < binary.length; i++) { out[i] = binary.charCodeAt(i); }
     return out;
   }
   function Reader(bytes) { this.b = bytes; this.o = 0; }
   Reader.prototype.varint = function () {
-    var result = 0, shift = 0, b;
+    var result = 0, factor = 1, b;
     while (this.o < this.b.length) {
       b = this.b[this.o++];
-      result += (b & 0x7f) * Math.pow(2, shift);
+      result += (b & 0x7f) * factor;
       if (b < 0x80) { return result; }
-      shift += 7;
+      factor *= 128;
     }
     return result;
   };
@@ -488,36 +488,16 @@ enum EmbeddedTemplates {
 
   // ---- Symptom matcher (SymptomMatcher) ----
   var matcher = null;
-  function compileSignature(text) {
-    // "..." first, then "…", as SymptomMatcher.compile splits.
-    var pieces = [], separator = text.indexOf("...") >= 0 ? "..." : "\u2026";
-    text.split(separator).forEach(function (piece) {
-      var parts = tokens(piece).filter(function (t) { return !t.compound; }).map(function (t) { return t.term; });
-      if (parts.length) { pieces.push(parts); }
-    });
-    return pieces;
-  }
-  function buildMatcher(symptoms) {
-    var sorted = symptoms.map(function (s, i) { return { s: s, i: i }; })
-      .sort(function (a, b) { return a.s.id < b.s.id ? -1 : a.s.id > b.s.id ? 1 : 0; });
-    var pieceIds = {}, pieces = [], signatures = [], byFirst = {};
-    sorted.forEach(function (entry, index) {
-      var list = entry.s.signatures.map(function (t) { return [t, false]; }).concat(entry.s.hints.map(function (t) { return [t, true]; }));
-      list.forEach(function (pair) {
-        var compiled = compileSignature(pair[0]);
-        if (!compiled.length) { return; }
-        var ids = [], length = 0;
-        compiled.forEach(function (piece) {
-          var key = JSON.stringify(piece);
-          if (!pieceIds.hasOwnProperty(key)) { pieceIds[key] = pieces.length; pieces.push(piece); }
-          ids.push(pieceIds[key]);
-          length += piece.length;
-        });
-        signatures.push({ symptom: index, pieces: ids, length: length, hint: pair[1] });
-      });
-    });
-    pieces.forEach(function (piece, id) { (byFirst[piece[0]] = byFirst[piece[0]] || []).push(id); });
-    return { ids: sorted.map(function (e) { return e.s.id; }), signatures: signatures, pieces: pieces, byFirst: byFirst };
+  // The matcher comes compiled in meta.js (SymptomMatcher's pieces and signatures).
+  function buildMatcher(meta) {
+    var byFirst = {};
+    meta.pieces.forEach(function (piece, id) { if (piece.length) { (byFirst[piece[0]] = byFirst[piece[0]] || []).push(id); } });
+    return {
+      ids: meta.symptoms.map(function (s) { return s.id; }),
+      pieces: meta.pieces,
+      byFirst: byFirst,
+      signatures: meta.signatures.map(function (s) { return { symptom: s[0], hint: s[1] === 1, length: s[2], pieces: s[3] }; })
+    };
   }
   function detect(parts) {
     var m = matcher, occurrences = {}, any = false;
@@ -605,20 +585,29 @@ enum EmbeddedTemplates {
       unitIdf.push(0);
       var shard = state.terms[shardOf(term)], entry = shard && shard.u.hasOwnProperty(term) ? shard.u[term] : null;
       if (!entry) { return; }
-      var w = idf(entry[0], unitCount), bytes = base64(entry[1]), reader = new Reader(bytes), unit = 0;
+      var w = idf(entry[0], unitCount), bytes = base64(entry[1]), end = bytes.length, o = 0, unit = 0;
       unitIdf[t] = w;
       var keep = !!pairTerms[t], list = keep ? { units: [], starts: [], values: [] } : null;
-      while (reader.o < bytes.length) {
-        unit += reader.varint();
-        if (reader.o >= bytes.length || unit >= unitCount) { break; }
-        var packed = bytes[reader.o++], impact = packed >> 2, count = packed & 3;
+      while (o < end) {
+        var delta = 0, factor = 1, b;
+        do { b = bytes[o++]; delta += (b & 0x7f) * factor; factor *= 128; } while (b >= 0x80 && o < end);
+        unit += delta;
+        if (o >= end || unit >= unitCount) { break; }
+        var packed = bytes[o++], impact = packed >> 2, count = packed & 3;
         if (unitScore[unit] === 0) { touched.push(unit); }
         unitScore[unit] += w * impact * scale;
         if (keep) {
           list.units.push(unit); list.starts.push(list.values.length);
           var position = 0;
-          for (var c = 0; c < count; c++) { position += reader.varint(); list.values.push(position); }
-        } else { for (var d = 0; d < count; d++) { reader.varint(); } }
+          for (var c = 0; c < count; c++) {
+            var value = 0, f = 1;
+            do { b = bytes[o++]; value += (b & 0x7f) * f; f *= 128; } while (b >= 0x80 && o < end);
+            position += value;
+            list.values.push(position);
+          }
+        } else {
+          for (var d = 0; d < count; d++) { while (o < end && bytes[o++] >= 0x80) { } }
+        }
       }
       if (keep) { positions[t] = list; }
     });
@@ -643,52 +632,65 @@ enum EmbeddedTemplates {
         i++; j++;
       }
     });
-    var docBoost = new Float64Array(documentCount), sectionBoost = {};
+    var docBoost = new Float64Array(documentCount), sectionBoost = new Float64Array(unitCount), sectionUnits = [];
     q.symptoms.forEach(function (detection, position) {
       var symptom = meta.symptomIndex[detection.id];
       if (symptom === undefined || !state.symptoms[symptom]) { return; }
       var factor = (position === 0 ? 1 : SECONDARY) * (detection.strong ? 1 : HINT_ONLY);
-      state.symptoms[symptom].d.forEach(function (doc) {
-        if (doc >= documentCount) { return; }
-        var boost = meta.symptoms[symptom].page === doc ? PAGE_BOOST + PAGE_SCORE_WEIGHT * detection.score : DOC_BOOST * factor;
-        docBoost[doc] = Math.max(docBoost[doc], boost);
-      });
-      state.symptoms[symptom].u.forEach(function (unit) {
-        if (unit >= unitCount) { return; }
-        sectionBoost[unit] = Math.max(sectionBoost[unit] || 0, SECTION_BOOST * factor);
-      });
+      var docs = state.symptoms[symptom].d, page = meta.symptoms[symptom].page;
+      for (var i = 0; i < docs.length; i++) {
+        var doc = docs[i];
+        if (doc >= documentCount) { continue; }
+        var boost = page === doc ? PAGE_BOOST + PAGE_SCORE_WEIGHT * detection.score : DOC_BOOST * factor;
+        if (boost > docBoost[doc]) { docBoost[doc] = boost; }
+      }
+      var units = state.symptoms[symptom].u, boost = SECTION_BOOST * factor;
+      for (var k = 0; k < units.length; k++) {
+        var unit = units[k];
+        if (unit >= unitCount) { continue; }
+        if (sectionBoost[unit] === 0) { sectionUnits.push(unit); }
+        if (boost > sectionBoost[unit]) { sectionBoost[unit] = boost; }
+      }
     });
-    Object.keys(sectionBoost).forEach(function (key) {
-      var unit = Number(key);
+    for (var k = 0; k < sectionUnits.length; k++) {
+      var unit = sectionUnits[k];
       if (unitScore[unit] === 0) { touched.push(unit); }
-      unitScore[unit] += sectionBoost[key];
-    });
+      unitScore[unit] += sectionBoost[unit];
+    }
     var docScore = new Float64Array(documentCount);
     q.terms.forEach(function (term) {
       var shard = state.terms[shardOf(term)], entry = shard && shard.d.hasOwnProperty(term) ? shard.d[term] : null;
       if (!entry) { return; }
-      var w = idf(entry[0], documentCount), bytes = base64(entry[1]), reader = new Reader(bytes), doc = 0;
-      while (reader.o < bytes.length) {
-        doc += reader.varint();
-        if (reader.o >= bytes.length || doc >= documentCount) { break; }
-        docScore[doc] += w * bytes[reader.o++] * documentScale;
+      var w = idf(entry[0], documentCount), bytes = base64(entry[1]), end = bytes.length, o = 0, doc = 0;
+      while (o < end) {
+        var delta = 0, factor = 1, b;
+        do { b = bytes[o++]; delta += (b & 0x7f) * factor; factor *= 128; } while (b >= 0x80 && o < end);
+        doc += delta;
+        if (o >= end || doc >= documentCount) { break; }
+        docScore[doc] += w * bytes[o++] * documentScale;
       }
     });
     var bestScore = new Float64Array(documentCount).fill(-1), bestUnit = new Int32Array(documentCount).fill(-1);
-    touched.forEach(function (unit) {
-      var doc = documentOfUnit(unit), s = unitScore[unit];
-      if (s > bestScore[doc] || (s === bestScore[doc] && unit < bestUnit[doc])) { bestScore[doc] = s; bestUnit[doc] = unit; }
-    });
+    var unitDocument = meta.unitDocument;
+    for (var t = 0; t < touched.length; t++) {
+      var u = touched[t], doc = unitDocument[u], s = unitScore[u];
+      if (s > bestScore[doc] || (s === bestScore[doc] && u < bestUnit[doc])) { bestScore[doc] = s; bestUnit[doc] = u; }
+    }
+    // The top LIMIT, by score then document order (documents come in order: an equal score
+    // never displaces an earlier one).
     var hits = [];
     for (var doc = 0; doc < documentCount; doc++) {
       var extra = docScore[doc] + docBoost[doc];
       if (bestUnit[doc] < 0 && !(extra > 0)) { continue; }
-      var unit = bestUnit[doc] >= 0 ? bestUnit[doc] : meta.firstUnitList[doc];
       var total = Math.max(bestScore[doc], 0) + extra;
-      hits.push({ document: doc, unit: unit, score: Math.round(total * ROUNDING) / ROUNDING });
+      var rounded = Math.round(total * ROUNDING) / ROUNDING;
+      if (hits.length === LIMIT && rounded <= hits[hits.length - 1].score) { continue; }
+      var at = hits.length;
+      while (at > 0 && hits[at - 1].score < rounded) { at--; }
+      hits.splice(at, 0, { document: doc, unit: bestUnit[doc] >= 0 ? bestUnit[doc] : meta.firstUnitList[doc], score: rounded });
+      if (hits.length > LIMIT) { hits.pop(); }
     }
-    hits.sort(function (a, b) { return a.score !== b.score ? b.score - a.score : a.document - b.document; });
-    return hits.slice(0, LIMIT);
+    return hits;
   }
 
   function ensureMeta() {
@@ -696,9 +698,14 @@ enum EmbeddedTemplates {
       var meta = state.meta;
       if (!meta.firstUnitList) {
         meta.firstUnitList = decodeList(meta.firstUnits);
+        meta.unitDocument = new Int32Array(meta.units);
+        for (var d = 0; d < meta.firstUnitList.length; d++) {
+          var end = d + 1 < meta.firstUnitList.length ? meta.firstUnitList[d + 1] : meta.units;
+          for (var u = meta.firstUnitList[d]; u < end; u++) { meta.unitDocument[u] = d; }
+        }
         meta.symptomIndex = {};
         meta.symptoms.forEach(function (s, i) { meta.symptomIndex[s.id] = i; });
-        matcher = buildMatcher(meta.symptoms);
+        matcher = buildMatcher(meta);
       }
     });
   }
@@ -714,8 +721,7 @@ enum EmbeddedTemplates {
       return Promise.all(Object.keys(needed).map(load)).then(function () {
         var hits = rank(q), records = {};
         hits.forEach(function (h) {
-          records["search/d/" + Math.floor(h.document / state.meta.documentsPerChunk) + ".js"] = true;
-          records["search/u/" + Math.floor(h.unit / state.meta.unitsPerChunk) + ".js"] = true;
+          records["search/r/" + Math.floor(h.document / state.meta.documentsPerChunk) + ".js"] = true;
         });
         return Promise.all(Object.keys(records).map(load)).then(function () { return { query: q, hits: hits.map(describe) }; });
       });
@@ -723,8 +729,9 @@ enum EmbeddedTemplates {
   }
   function describe(hit) {
     var meta = state.meta;
-    var d = state.documents[Math.floor(hit.document / meta.documentsPerChunk)][hit.document % meta.documentsPerChunk];
-    var u = state.units[Math.floor(hit.unit / meta.unitsPerChunk)][hit.unit % meta.unitsPerChunk];
+    var chunk = state.records[Math.floor(hit.document / meta.documentsPerChunk)];
+    var d = chunk.documents[hit.document % meta.documentsPerChunk];
+    var u = chunk.units[hit.unit - chunk.firstUnit];
     return { kind: d[0], path: d[1], title: d[2], app: d[3], url: d[4] + (u[2] ? "#" + u[2] : ""), id: d[5] || d[1],
              line: u[0], section: u[1], excerpt: u[3], score: hit.score, document: hit.document, unit: hit.unit };
   }
@@ -806,9 +813,13 @@ enum EmbeddedTemplates {
       } else {
         render(pageList, response, "li");
         var symptoms = response.query.symptoms.map(function (s) { return s.id; });
+        var elapsed = performance.now() - started;
         pageStatus.textContent = (response.hits.length ? response.hits.length + " results" : "No results") +
           (symptoms.length ? " · symptom: " + symptoms.join(", ") : "") +
-          " · " + Math.round(performance.now() - started) + " ms";
+          " · " + Math.round(elapsed) + " ms";
+        // For tests and benchmarks: how long it took and which index files the page has loaded.
+        document.documentElement.setAttribute("data-search-ms", elapsed.toFixed(1));
+        document.documentElement.setAttribute("data-search-files", Object.keys(state.loading).join(" "));
         document.documentElement.setAttribute("data-search", "done");
       }
     }, function (error) {
@@ -850,7 +861,10 @@ enum EmbeddedTemplates {
       try { history.replaceState(null, "", url.toString()); } catch (e) { /* file:// may refuse */ }
     });
     keys(pageInput, pageList);
-    if (initial) { run(initial, "page"); }
+    // The index's entry file loads with the page, so a search waits only for its own parts.
+    ensureMeta().then(function () { if (pageInput.value) { run(pageInput.value, "page"); } }, function (error) {
+      pageStatus.textContent = "Search index not available: " + error.message;
+    });
   }
   if (input && panel) {
     input.addEventListener("input", function () { run(input.value, "panel"); });

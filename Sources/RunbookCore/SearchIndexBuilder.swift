@@ -51,6 +51,8 @@ public struct SearchIndexContent: Sendable {
     public var manifest: SourceManifest = SourceManifest()
     /// The matcher for the symptoms, as stored (`SymptomMatcher.encodedTables`).
     var matcherFirstParts: [[UInt8]] = []
+    /// The matcher itself, for the site's copy (compiled, so the page does not tokenize).
+    var matcher: SymptomMatcher?
     var matcherSignatures: [[UInt8]] = []
 }
 
@@ -114,19 +116,42 @@ public enum SearchIndexBuilder {
         var terms: [String]
     }
 
-    /// Per-thread buffers for one unit, indexed by interned id.
-    struct UnitScratch {
-        var weight: [Double] = []
-        var positionCount: [UInt8] = []
-        var positions: [Int32] = []
+    /// Per-thread buffers for one unit, indexed by interned id (raw memory: they are touched
+    /// once per word of the corpus).
+    final class UnitScratch {
+        private(set) var capacity = 0
+        var weight = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+        var positionCount = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        var positions = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
         var touched: [Int32] = []
 
-        mutating func reserve(_ count: Int) {
-            guard weight.count < count else { return }
-            let capacity = max(count, weight.count * 2, 1024)
-            weight += [Double](repeating: 0, count: capacity - weight.count)
-            positionCount += [UInt8](repeating: 0, count: capacity - positionCount.count)
-            positions += [Int32](repeating: 0, count: capacity * storedPositions - positions.count)
+        deinit {
+            weight.deallocate()
+            positionCount.deallocate()
+            positions.deallocate()
+        }
+
+        @inline(__always) func reserve(_ count: Int) {
+            guard count > capacity else { return }
+            let newCapacity = max(count, capacity * 2, 4096)
+            let newWeight = UnsafeMutablePointer<Double>.allocate(capacity: newCapacity)
+            let newCounts = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            let newPositions = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity * storedPositions)
+            newWeight.initialize(repeating: 0, count: newCapacity)
+            newCounts.initialize(repeating: 0, count: newCapacity)
+            newPositions.initialize(repeating: 0, count: newCapacity * storedPositions)
+            if capacity > 0 {
+                newWeight.update(from: weight, count: capacity)
+                newCounts.update(from: positionCount, count: capacity)
+                newPositions.update(from: positions, count: capacity * storedPositions)
+            }
+            weight.deallocate()
+            positionCount.deallocate()
+            positions.deallocate()
+            weight = newWeight
+            positionCount = newCounts
+            positions = newPositions
+            capacity = newCapacity
         }
     }
 
@@ -176,7 +201,7 @@ public enum SearchIndexBuilder {
     }
 
     static func analyse(_ document: Document, matcher: HashedMatcher, symptomIndex: [String: Int],
-                        interner: TermInterner, scratch: inout UnitScratch) -> DocumentResult {
+                        interner: TermInterner, scratch: UnitScratch) -> DocumentResult {
         var units: [UnitResult] = []
         for section in sections(of: document) {
             var parts: [Int32] = []
@@ -263,8 +288,6 @@ public enum SearchIndexBuilder {
 
     /// `urls[i]` is the page of `documents[i]` relative to the site root.
     public static func build(documents: [Document], urls: [String], manifest: SourceManifest) -> SearchIndexContent {
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        func lap(_ s: String) { if getenv("RB_TRACE") != nil { FileHandle.standardError.write(Data("  index \(s) \((DispatchTime.now().uptimeNanoseconds - t0) / 1_000_000) ms\n".utf8)) } }
         let matcher = SymptomBase.matcher(for: documents)
         var symptomIndex: [String: Int] = [:]
         for (index, id) in matcher.ids.enumerated() { symptomIndex[id] = index }
@@ -280,11 +303,10 @@ public enum SearchIndexBuilder {
         let ranges = stride(from: 0, to: documents.count, by: max(chunkSize, 1)).map { $0..<min($0 + chunkSize, documents.count) }
         let chunks: [ChunkResult] = ranges.parallelMap { range in
             let interner = TermInterner(pieceStarts: pieceStarts)
-            var scratch = UnitScratch()
-            let analysed = range.map { analyse(documents[$0], matcher: hashed, symptomIndex: symptomIndex, interner: interner, scratch: &scratch) }
+            let scratch = UnitScratch()
+            let analysed = range.map { analyse(documents[$0], matcher: hashed, symptomIndex: symptomIndex, interner: interner, scratch: scratch) }
             return ChunkResult(documents: analysed, terms: interner.strings)
         }
-        lap("analysed")
         let results = chunks.flatMap(\.documents)
         // Global term ids.
         var globalID: [String: Int32] = [:]
@@ -298,7 +320,6 @@ public enum SearchIndexBuilder {
                 return id
             }
         }
-        lap("global ids \(globalTerms.count)")
         var chunkOfDocument: [Int] = []
         for (index, chunk) in chunks.enumerated() { chunkOfDocument += Array(repeating: index, count: chunk.documents.count) }
 
@@ -314,6 +335,7 @@ public enum SearchIndexBuilder {
         }
         content.symptomPages = matcher.ids.map { pageOf[$0] }
         (content.matcherFirstParts, content.matcherSignatures) = matcher.encodedTables()
+        content.matcher = matcher
         content.symptomDocuments = Array(repeating: [], count: matcher.ids.count)
         content.symptomUnits = Array(repeating: [], count: matcher.ids.count)
 
@@ -335,7 +357,6 @@ public enum SearchIndexBuilder {
         let averageUnit = Double(unitLengthSum) / Double(max(content.units.count, 1))
         let averageDocument = Double(documentLengthSum) / Double(max(documents.count, 1))
 
-        lap("records")
         // Unit postings, split by term id so that each core fills its own lists.
         let partitions = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let termCount = globalTerms.count
@@ -369,7 +390,6 @@ public enum SearchIndexBuilder {
             }
             return writers
         }
-        lap("postings")
         var documentFrequency = [Int](repeating: 0, count: termCount)
         // A unit lists each term once, so counting the lists counts the units holding a term.
         for (documentIndex, result) in results.enumerated() {
@@ -378,7 +398,6 @@ public enum SearchIndexBuilder {
                 for local in unitResult.termIDs { documentFrequency[Int(mapping[Int(local)])] += 1 }
             }
         }
-        lap("df")
         // Byte order (the index's binary search compares bytes), on copies of the bytes.
         let termBytes = globalTerms.map { Array($0.utf8) }
         let order = (0..<termCount).sorted { a, b in
@@ -392,7 +411,6 @@ public enum SearchIndexBuilder {
             (globalTerms[id], documentFrequency[id], partitionLists[id % partitions][id / partitions].bytes)
         }
 
-        lap("sorted terms")
         var documentIDs: [String: Int] = [:]
         var documentLists: [(term: String, df: Int, last: Int, writer: ByteWriter)] = []
         for (index, result) in results.enumerated() {
@@ -412,7 +430,6 @@ public enum SearchIndexBuilder {
         }
         content.documentTerms = documentLists.map { ($0.term, $0.df, $0.writer.bytes) }
             .sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
-        lap("document terms")
         return content
     }
 }

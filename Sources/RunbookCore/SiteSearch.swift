@@ -3,8 +3,8 @@ import Foundation
 /// The site's copy of the search index, as script files: a page opened from file:// cannot
 /// fetch JSON, but it can load `<script>` files. The index is split so that a query loads only
 /// what it needs: the terms it contains (`search/t/N.js`, by a hash of the term), the symptoms it
-/// shows (`search/s/N.js`), and the records of the results it shows (`search/d/N.js`,
-/// `search/u/N.js`). `search/meta.js` (counts, symptom signatures) is the only file every
+/// shows (`search/s/N.js`), and the records of the results it shows (`search/r/N.js`:
+/// documents with their sections). `search/meta.js` (counts, symptom signatures) is the only file every
 /// search loads. Postings are the index file's bytes in base64; `site.js` scores them exactly
 /// as `SearchEngine` does.
 public enum SiteSearch {
@@ -12,9 +12,9 @@ public enum SiteSearch {
     public static let page = "search.html"
     public static let indexFile = "search/index.rbx"
     /// Posting bytes per term shard the split aims at.
-    static let shardTargetBytes = 48 * 1024
-    static let documentsPerChunk = 200
-    static let unitsPerChunk = 400
+    static let shardTargetBytes = 16 * 1024
+    /// Documents per record file (with their sections): a page of ten results loads up to ten.
+    static let documentsPerChunk = 8
 
     /// FNV-1a 32 of the term's UTF-8, the same in `site.js`.
     static func shard(of term: String, count: Int) -> Int {
@@ -32,7 +32,7 @@ public enum SiteSearch {
         // meta.js
         var meta = "RunbookSearch.meta({\"version\":\(IndexFormat.version),\"units\":\(content.units.count),"
         meta += "\"documents\":\(content.documents.count),\"shards\":\(shardCount),"
-        meta += "\"documentsPerChunk\":\(documentsPerChunk),\"unitsPerChunk\":\(unitsPerChunk),"
+        meta += "\"documentsPerChunk\":\(documentsPerChunk),"
         // Each document's first unit, as deltas (a unit's document is found by binary search).
         var firstUnits = ByteWriter()
         var previous = 0
@@ -41,9 +41,18 @@ public enum SiteSearch {
         meta += "\"symptoms\":[" + content.symptoms.enumerated().map { index, symptom in
             "{\"id\":\(JSON.string(symptom.id)),\"title\":\(JSON.string(symptom.title)),"
                 + "\"page\":\(content.symptomPages.indices.contains(index) ? (content.symptomPages[index].map(String.init) ?? "-1") : "-1"),"
-                + "\"signatures\":[\(symptom.signatures.map(JSON.string).joined(separator: ","))],"
-                + "\"hints\":[\(symptom.hints.map(JSON.string).joined(separator: ","))]}"
-        }.joined(separator: ",") + "]});\n"
+                + "\"signatures\":\(symptom.signatures.count),\"hints\":\(symptom.hints.count)}"
+        }.joined(separator: ",") + "],"
+        // The matcher compiled (pieces as parts; signatures as [symptom, hint, length, pieces]).
+        if let matcher = content.matcher {
+            meta += "\"pieces\":[" + matcher.pieces.map { "[" + $0.map(JSON.string).joined(separator: ",") + "]" }.joined(separator: ",") + "],"
+            meta += "\"signatures\":[" + matcher.signatures.map { signature in
+                "[\(signature.symptom),\(signature.isHint ? 1 : 0),\(signature.length),[\(signature.pieces.map(String.init).joined(separator: ","))]]"
+            }.joined(separator: ",") + "]"
+        } else {
+            meta += "\"pieces\":[],\"signatures\":[]"
+        }
+        meta += "});\n"
         files.append(("\(folder)/meta.js", Array(meta.utf8)))
 
         // Term shards: unit postings and document postings, built on every core.
@@ -73,27 +82,26 @@ public enum SiteSearch {
             files.append(("\(folder)/s/\(index).js", Array(text.utf8)))
         }
 
-        // Records, in chunks, on every core.
-        let documentChunks: [(String, [UInt8])] = Array(stride(from: 0, to: content.documents.count, by: documentsPerChunk)).parallelMap { start in
-            let records = content.documents[start..<min(start + documentsPerChunk, content.documents.count)].map { document in
+        // Records, in chunks of documents with their sections, on every core.
+        let recordChunks: [(String, [UInt8])] = Array(stride(from: 0, to: content.documents.count, by: documentsPerChunk)).parallelMap { start in
+            let documents = content.documents[start..<min(start + documentsPerChunk, content.documents.count)]
+            let records = documents.map { document in
                 "[\(JSON.string(document.kind.rawValue)),\(JSON.string(document.path)),\(JSON.string(document.title)),"
                     + "\(document.app.map(JSON.string) ?? "null"),\(JSON.string(SitePath.encodePath(document.url))),"
                     + "\(document.symptomID.map(JSON.string) ?? "null"),\(document.isBuiltIn ? 1 : 0),"
                     + "[\(document.symptoms.map(String.init).joined(separator: ","))]]"
             }
-            let text = "RunbookSearch.documents(\(start / documentsPerChunk),[\(records.joined(separator: ","))]);\n"
-            return ("\(folder)/d/\(start / documentsPerChunk).js", Array(text.utf8))
-        }
-        files += documentChunks
-        let unitChunks: [(String, [UInt8])] = Array(stride(from: 0, to: content.units.count, by: unitsPerChunk)).parallelMap { start in
-            let records = content.units[start..<min(start + unitsPerChunk, content.units.count)].map { unit in
+            let firstUnit = documents.first?.firstUnit ?? 0
+            let unitEnd = documents.last.map { $0.firstUnit + $0.unitCount } ?? firstUnit
+            let units = content.units[firstUnit..<unitEnd].map { unit in
                 "[\(unit.line),\(unit.section.map(JSON.string) ?? "null"),\(unit.anchor.map { JSON.string(SitePath.encodeFragment($0)) } ?? "null"),"
                     + "\(JSON.string(unit.excerpt)),[\(unit.symptoms.map(String.init).joined(separator: ","))]]"
             }
-            let text = "RunbookSearch.units(\(start / unitsPerChunk),[\(records.joined(separator: ","))]);\n"
-            return ("\(folder)/u/\(start / unitsPerChunk).js", Array(text.utf8))
+            let chunk = start / documentsPerChunk
+            let text = "RunbookSearch.records(\(chunk),[\(records.joined(separator: ","))],\(firstUnit),[\(units.joined(separator: ","))]);\n"
+            return ("\(folder)/r/\(chunk).js", Array(text.utf8))
         }
-        files += unitChunks
+        files += recordChunks
         files.append((indexFile, content.fileBytes()))
         return files
     }
