@@ -54,17 +54,41 @@ public struct ErrorTokenizer: Sendable {
         return 0
     }
 
+    /// Receives the terms of a scan (a generic parameter, so that the indexer's hot loop is
+    /// specialised and inlined rather than called through a closure per word).
+    protocol Sink {
+        mutating func term(_ bytes: UnsafeBufferPointer<UInt8>, position: Int, isCompound: Bool, range: Range<Int>)
+    }
+
+    struct ClosureSink: Sink {
+        let emit: (UnsafeBufferPointer<UInt8>, Int, Bool, Range<Int>) -> Void
+        func term(_ bytes: UnsafeBufferPointer<UInt8>, position: Int, isCompound: Bool, range: Range<Int>) {
+            emit(bytes, position, isCompound, range)
+        }
+    }
+
     /// Calls `emit(termBytes, position, isCompound, byteRange)` for every part and compound of
     /// `bytes`, in order, positions counted from `firstPosition`. Returns the next free position.
     /// The term bytes are only valid during the call.
     @discardableResult
     public static func scan(_ bytes: UnsafeBufferPointer<UInt8>, firstPosition: Int = 0,
                             _ emit: (UnsafeBufferPointer<UInt8>, Int, Bool, Range<Int>) -> Void) -> Int {
+        withoutActuallyEscaping(emit) { emit in
+            var sink = ClosureSink(emit: emit)
+            return scan(bytes, firstPosition: firstPosition, into: &sink)
+        }
+    }
+
+    /// The scan itself, into a sink. Parts and compounds longer than `maximumTermBytes` are
+    /// skipped (their words still take positions).
+    @discardableResult
+    static func scan<S: Sink>(_ bytes: UnsafeBufferPointer<UInt8>, firstPosition: Int = 0, into sink: inout S) -> Int {
+        let capacity = maximumTermBytes + 4
+        let part = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        let compound = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { part.deallocate(); compound.deallocate() }
+        var partLength = 0, compoundLength = 0
         var position = firstPosition
-        var part = [UInt8]()
-        part.reserveCapacity(maximumTermBytes)
-        var compound = [UInt8]()
-        compound.reserveCapacity(maximumTermBytes)
         var compoundParts = 0
         var compoundPosition = 0
         var compoundTooLong = false
@@ -73,13 +97,17 @@ public struct ErrorTokenizer: Sendable {
         let count = bytes.count
         var i = 0
 
-        func flushCompound() {
+        @inline(__always) func flushCompound() {
             if compoundParts >= 2, !compoundTooLong {
-                compound.withUnsafeBufferPointer { emit($0, compoundPosition, true, compoundStart..<compoundEnd) }
+                sink.term(UnsafeBufferPointer(start: compound, count: compoundLength), position: compoundPosition,
+                          isCompound: true, range: compoundStart..<compoundEnd)
             }
-            compound.removeAll(keepingCapacity: true)
+            compoundLength = 0
             compoundParts = 0
             compoundTooLong = false
+        }
+        @inline(__always) func appendCompound(_ byte: UInt8) {
+            if compoundLength < maximumTermBytes { compound[compoundLength] = byte; compoundLength += 1 } else { compoundTooLong = true }
         }
 
         while i < count {
@@ -91,7 +119,7 @@ public struct ErrorTokenizer: Sendable {
                     while j < count, isConnector(bytes[j]), j - i < 3 { j += 1 }
                     let run = j - i
                     if run <= 2, j < count, wordCharLength(bytes, j) > 0 {
-                        for k in i..<j { compound.append(bytes[k]) }
+                        for k in i..<j { appendCompound(bytes[k]) }
                         i = j
                         continue
                     }
@@ -109,18 +137,24 @@ public struct ErrorTokenizer: Sendable {
                 continue
             }
             // A part: word characters, with apostrophes between them.
-            part.removeAll(keepingCapacity: true)
+            partLength = 0
+            var partTooLong = false
             let partStart = i
             while i < count {
                 let length = wordCharLength(bytes, i)
                 if length > 0 {
-                    if length == 1 { part.append(lower(bytes[i])) } else { for k in i..<(i + length) { part.append(bytes[k]) } }
+                    if partLength + length <= maximumTermBytes {
+                        if length == 1 { part[partLength] = lower(bytes[i]) } else { for k in 0..<length { part[partLength + k] = bytes[i + k] } }
+                        partLength += length
+                    } else {
+                        partTooLong = true
+                    }
                     i += length
                     continue
                 }
                 let apostrophe = apostropheLength(bytes, i)
-                if apostrophe > 0, !part.isEmpty, i + apostrophe < count, wordCharLength(bytes, i + apostrophe) > 0 {
-                    part.append(0x27)
+                if apostrophe > 0, partLength > 0 || partTooLong, i + apostrophe < count, wordCharLength(bytes, i + apostrophe) > 0 {
+                    if partLength < maximumTermBytes { part[partLength] = 0x27; partLength += 1 } else { partTooLong = true }
                     i += apostrophe
                     continue
                 }
@@ -132,10 +166,11 @@ public struct ErrorTokenizer: Sendable {
             }
             compoundEnd = i
             compoundParts += 1
-            compound.append(contentsOf: part)
-            if compound.count > maximumTermBytes { compoundTooLong = true }
-            if part.count <= maximumTermBytes {
-                part.withUnsafeBufferPointer { emit($0, position, false, partStart..<i) }
+            if partTooLong {
+                compoundTooLong = true
+            } else {
+                for k in 0..<partLength { appendCompound(part[k]) }
+                sink.term(UnsafeBufferPointer(start: part, count: partLength), position: position, isCompound: false, range: partStart..<i)
             }
             position += 1
         }

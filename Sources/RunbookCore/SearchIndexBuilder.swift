@@ -116,6 +116,27 @@ public enum SearchIndexBuilder {
         var terms: [String]
     }
 
+    /// Takes a unit's words from the tokenizer: interns them and adds them to the unit's buffers.
+    struct UnitSink: ErrorTokenizer.Sink {
+        let interner: TermInterner
+        let scratch: UnitScratch
+        var parts: [Int32]
+        let weight: Double
+
+        @inline(__always) mutating func term(_ bytes: UnsafeBufferPointer<UInt8>, position at: Int, isCompound: Bool, range: Range<Int>) {
+            let id = interner.intern(bytes)
+            if !isCompound { parts.append(Int32(id)) }
+            scratch.reserve(id + 1)
+            if scratch.weight[id] == 0 { scratch.touched.append(Int32(id)) }
+            scratch.weight[id] += weight
+            let count = Int(scratch.positionCount[id])
+            if !isCompound, count < storedPositions {
+                scratch.positions[id * storedPositions + count] = Int32(at)
+                scratch.positionCount[id] = UInt8(count + 1)
+            }
+        }
+    }
+
     /// Per-thread buffers for one unit, indexed by interned id (raw memory: they are touched
     /// once per word of the corpus).
     final class UnitScratch {
@@ -216,21 +237,12 @@ public enum SearchIndexBuilder {
                     excerpt += (excerpt.isEmpty ? "" : " ") + head.split(whereSeparator: \.isNewline).joined(separator: " ")
                 }
                 var text = run.text
-                let weight = run.weight
+                var sink = UnitSink(interner: interner, scratch: scratch, parts: parts, weight: run.weight)
+                parts = []
                 position = text.withUTF8 { bytes in
-                    ErrorTokenizer.scan(bytes, firstPosition: position) { term, at, isCompound, _ in
-                        let id = interner.intern(term)
-                        if !isCompound { parts.append(Int32(id)) }
-                        scratch.reserve(id + 1)
-                        if scratch.weight[id] == 0 { scratch.touched.append(Int32(id)) }
-                        scratch.weight[id] += weight
-                        let count = Int(scratch.positionCount[id])
-                        if !isCompound, count < storedPositions {
-                            scratch.positions[id * storedPositions + count] = Int32(at)
-                            scratch.positionCount[id] = UInt8(count + 1)
-                        }
-                    }
+                    ErrorTokenizer.scan(bytes, firstPosition: position, into: &sink)
                 } + 1
+                parts = sink.parts
             }
             if excerpt.count > excerptLength { excerpt = String(excerpt.prefix(excerptLength)) + "…" }
             var unit = UnitResult(line: section.line, section: section.heading?.text, anchor: section.heading?.id, excerpt: excerpt,

@@ -38,8 +38,8 @@ public struct BuildReport: Sendable {
     public var overdueCount: Int
     /// The home page of the published site.
     public var indexPage: URL
-    /// Wall time of each stage, in order, for `--timings`.
-    public var timings: [(stage: String, seconds: Double)] = []
+    /// Wall time and CPU time (all threads) of each stage, in order, for `--timings`.
+    public var timings: [(stage: String, seconds: Double, cpuSeconds: Double)] = []
     /// Files taken from the templates folder instead of the built-in ones.
     public var templatesUsed: [String] = []
 }
@@ -47,12 +47,22 @@ public struct BuildReport: Sendable {
 /// Measures the stages of a build.
 private struct StageClock {
     private var last = DispatchTime.now()
-    private(set) var timings: [(stage: String, seconds: Double)] = []
+    private var lastCPU = StageClock.cpuSeconds()
+    private(set) var timings: [(stage: String, seconds: Double, cpuSeconds: Double)] = []
+
+    /// CPU time of the whole process (every thread): on a shared machine it varies less than
+    /// wall time, so stages can be compared between runs.
+    static func cpuSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
 
     mutating func lap(_ stage: String) {
-        let now = DispatchTime.now()
-        timings.append((stage, Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9))
+        let now = DispatchTime.now(), cpu = StageClock.cpuSeconds()
+        timings.append((stage, Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9, cpu - lastCPU))
         last = now
+        lastCPU = cpu
     }
 }
 

@@ -8,7 +8,9 @@ final class TermInterner {
     private(set) var hashes: [UInt64] = []
     /// Whether the term starts a symptom signature's piece (only those positions are tried).
     private(set) var startsPiece: [Bool] = []
-    private var arena: [UInt8] = []
+    private var arena = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
+    private var arenaCapacity = 1 << 16
+    private var arenaCount = 0
     private var starts: [Int] = []
     private var lengths: [Int] = []
     /// Open addressing: id + 1, or 0 for an empty slot.
@@ -21,6 +23,8 @@ final class TermInterner {
         slots = [Int32](repeating: 0, count: capacity)
         mask = capacity - 1
     }
+
+    deinit { arena.deallocate() }
 
     var count: Int { strings.count }
 
@@ -44,7 +48,7 @@ final class TermInterner {
             if entry == 0 { break }
             let id = entry - 1
             if hashes[id] == hash, lengths[id] == bytes.count,
-               arena.withUnsafeBufferPointer({ memcmp($0.baseAddress! + starts[id], bytes.baseAddress!, bytes.count) == 0 }) {
+               bytes.count == 0 || memcmp(arena + starts[id], bytes.baseAddress!, bytes.count) == 0 {
                 return id
             }
             slot = (slot + 1) & mask
@@ -53,9 +57,18 @@ final class TermInterner {
         strings.append(String(decoding: bytes, as: UTF8.self))
         hashes.append(hash)
         startsPiece.append(pieceStarts.contains(hash))
-        starts.append(arena.count)
+        if arenaCount + bytes.count > arenaCapacity {
+            let capacity = max(arenaCapacity * 2, arenaCount + bytes.count)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            grown.update(from: arena, count: arenaCount)
+            arena.deallocate()
+            arena = grown
+            arenaCapacity = capacity
+        }
+        starts.append(arenaCount)
         lengths.append(bytes.count)
-        arena.append(contentsOf: bytes)
+        if let base = bytes.baseAddress { (arena + arenaCount).update(from: base, count: bytes.count) }
+        arenaCount += bytes.count
         slots[slot] = Int32(id + 1)
         if strings.count * 2 > slots.count { grow() }
         return id

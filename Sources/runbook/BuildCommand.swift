@@ -36,7 +36,7 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: [.short, .long], help: "Print only problems, no summary.")
     var quiet = false
 
-    @Flag(name: .long, help: "Print how long each stage of the build took (to stderr).")
+    @Flag(name: .long, help: "Print how long each stage of the build took, wall and CPU time (to stderr).")
     var timings = false
 
     /// 1970-01-01 to 9999-12-31: what a page's build stamp can show.
@@ -91,8 +91,9 @@ struct BuildCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if timings {
-            for (stage, seconds) in report.timings {
-                FileHandle.standardError.write(Data("\(String(format: "%7.3f s", seconds))  \(stage)\n".utf8))
+            FileHandle.standardError.write(Data("   wall      cpu  stage\n".utf8))
+            for (stage, seconds, cpu) in report.timings {
+                FileHandle.standardError.write(Data("\(String(format: "%7.3f s %7.3f s", seconds, cpu))  \(stage)\n".utf8))
             }
         }
         for diagnostic in report.diagnostics {
