@@ -201,11 +201,13 @@ enum EmbeddedTemplates {
         <li><a href="{{root}}tags/index.html"{{#navTags}} aria-current="page"{{/navTags}}>Tags</a></li>
       </ul>
     </nav>
+    {{#hasSearch}}
     <form class="search" role="search" action="{{root}}search.html" method="get" data-root="{{root}}">
       <label class="visually-hidden" for="rb-search">Search runbooks and error messages</label>
       <input id="rb-search" name="q" type="search" placeholder="Paste an error or search  ( / )" autocomplete="off" spellcheck="false" aria-controls="rb-search-results">
       <div id="rb-search-results" class="search-results" role="listbox" aria-label="Search results" hidden></div>
     </form>
+    {{/hasSearch}}
   </div>
 </header>
 <main id="rb-content" tabindex="-1">

@@ -14,6 +14,8 @@ public struct BuildOptions: Sendable {
     public var time: Int
     /// Check every link and anchor of the generated HTML (on by default).
     public var verify: Bool = true
+    /// Build the search index, its script shards and the search page (on by default).
+    public var search: Bool = true
 
     public init(source: URL, sourceDisplay: String? = nil, output: URL, outputDisplay: String? = nil,
                 templates: URL? = nil, templatesDisplay: String? = nil, time: Int = Int(Date().timeIntervalSince1970)) {
@@ -118,20 +120,17 @@ public enum SiteBuilder {
 
         clock.lap("model and links")
 
-        // The search index: sections, terms, and which documents show which symptoms.
-        let manifest = try SourceManifest.scan(root: options.source, excluding: options.output)
-        let searchContent = SearchIndexBuilder.build(documents: documents, urls: documents.map(\.outputPath), manifest: manifest)
-        var symptomDocuments: [String: [Int]] = [:]
-        for (index, symptom) in searchContent.symptoms.enumerated() {
-            var members = Set(searchContent.symptomDocuments[index])
-            for unit in searchContent.symptomUnits[index] { members.insert(searchContent.units[unit].document) }
-            symptomDocuments[symptom.id] = members.filter { documents[$0].kind != .symptom }.sorted()
+        // The search index builds on its own thread while the pages render: only the symptom
+        // pages need it (the team's documents about each symptom), and they render last.
+        let indexTask = BackgroundTask<(SearchIndexContent, [(path: String, bytes: [UInt8])])?> {
+            guard options.search else { return nil }
+            let manifest = try SourceManifest.scan(root: options.source, excluding: options.output)
+            let content = SearchIndexBuilder.build(documents: documents, urls: documents.map(\.outputPath), manifest: manifest)
+            return (content, SiteSearch.files(for: content))
         }
-        clock.lap("search index")
-
         var renderer = SiteRenderer(catalog: catalog, resolver: resolver, templates: templates, build: build,
                                     hrefs: analyses.map(\.hrefs))
-        renderer.symptomDocuments = symptomDocuments
+        renderer.hasSearch = options.search
         let jobs = renderer.jobs
         let pagePaths = jobs.map(renderer.path(of:))
         diagnostics += collisions(pages: pagePaths, jobs: jobs, catalog: catalog, statics: loaded.staticFiles,
@@ -154,23 +153,43 @@ public enum SiteBuilder {
                 try FileManager.default.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
             }
             let stagingPath = staging.path
-            let written: [(ids: Set<String>, references: [PageInspection.Reference], error: String?)] =
-                Array(zip(jobs, pagePaths)).parallelMap(chunkState: {
+            typealias Written = (ids: Set<String>, references: [PageInspection.Reference], error: String?)
+            func renderAll(_ positions: [Int], with renderer: SiteRenderer) -> [Written] {
+                positions.parallelMap(chunkState: {
                     var copy = renderer
                     copy.templates = renderer.templates.privateCopy()
                     return copy
-                }) { chunkRenderer, page in
-                    let (job, path) = page
-                    let html = chunkRenderer.render(job)
+                }) { chunkRenderer, position in
+                    let html = chunkRenderer.render(jobs[position])
                     let inspection = options.verify ? HTMLInspector.inspect(html) : PageInspection()
                     do {
-                        try FileWriter.write(html, to: stagingPath + "/" + path)
+                        try FileWriter.write(html, to: stagingPath + "/" + pagePaths[position])
                         return (inspection.ids, inspection.references, nil)
                     } catch {
                         return (inspection.ids, inspection.references, "\(error)")
                     }
                 }
-            clock.lap("render, inspect and write pages")
+            }
+            let needsIndex = jobs.indices.filter { position in
+                if case .document(let index) = jobs[position] { return documents[index].kind == .symptom }
+                return false
+            }
+            let needsIndexSet = Set(needsIndex)
+            var written = [Written](repeating: ([], [], nil), count: jobs.count)
+            let first = jobs.indices.filter { !needsIndexSet.contains($0) }
+            for (position, result) in zip(first, renderAll(first, with: renderer)) { written[position] = result }
+            let indexed = try indexTask.wait()
+            if let (content, _) = indexed {
+                var symptomDocuments: [String: [Int]] = [:]
+                for (index, symptom) in content.symptoms.enumerated() {
+                    var members = Set(content.symptomDocuments[index])
+                    for unit in content.symptomUnits[index] { members.insert(content.units[unit].document) }
+                    symptomDocuments[symptom.id] = members.filter { documents[$0].kind != .symptom }.sorted()
+                }
+                renderer.symptomDocuments = symptomDocuments
+            }
+            for (position, result) in zip(needsIndex, renderAll(needsIndex, with: renderer)) { written[position] = result }
+            clock.lap("render, inspect and write pages (and build the search index)")
             if let failure = written.compactMap(\.error).first {
                 throw OutputFolderError.cannotPublish(options.outputDisplay, reason: failure)
             }
@@ -190,7 +209,7 @@ public enum SiteBuilder {
                 files.insert(path)
             }
 
-            let searchFiles = SiteSearch.files(for: searchContent)
+            let searchFiles = indexed?.1 ?? []
             for folder in Set(searchFiles.map { ($0.path as NSString).deletingLastPathComponent }).sorted() {
                 try FileManager.default.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
             }
@@ -201,7 +220,7 @@ public enum SiteBuilder {
                 throw OutputFolderError.cannotPublish(options.outputDisplay, reason: failure)
             }
             files.formUnion(searchFiles.map(\.path))
-            clock.lap("copy files and write the search index")
+            clock.lap("copy files, write the search index")
             if options.verify {
                 var ids: [String: Set<String>] = [:]
                 for (path, page) in zip(pagePaths, written) { ids[path] = page.ids }

@@ -24,12 +24,15 @@ struct SiteRenderer: Sendable {
     let hrefs: [[String: String]]
     /// Symptom id → the team's documents about it (from the search index's tagging).
     var symptomDocuments: [String: [Int]] = [:]
+    /// Whether the site has the search index and page (`runbook build --no-search` leaves them out).
+    var hasSearch = true
 
     /// Every page of the site. Application and home overviews (`index.md`) render inside
     /// their application's page and the home page, not as pages of their own. The list pages,
     /// which can be large, come first so that the cores share them out before the documents.
     var jobs: [PageJob] {
-        var jobs: [PageJob] = [.home, .checklists, .postmortems, .tags, .symptoms, .search]
+        var jobs: [PageJob] = [.home, .checklists, .postmortems, .tags, .symptoms]
+        if hasSearch { jobs.append(.search) }
         jobs += catalog.tags.indices.map(PageJob.tag)
         jobs += catalog.apps.indices.map(PageJob.app)
         let embedded = Set(catalog.apps.compactMap(\.indexDocument))
@@ -127,6 +130,7 @@ struct SiteRenderer: Sendable {
             "siteTitle": catalog.config.title,
             "build": build.context,
             "bodyClass": "",
+            "hasSearch": hasSearch,
         ]
         if let organisation = catalog.config.organisation { context["organisation"] = organisation }
         return context

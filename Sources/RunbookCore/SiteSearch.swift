@@ -60,13 +60,28 @@ public enum SiteSearch {
         var documentMembers = [[Int]](repeating: [], count: shardCount)
         for (index, entry) in content.terms.enumerated() { unitMembers[shard(of: entry.term, count: shardCount)].append(index) }
         for (index, entry) in content.documentTerms.enumerated() { documentMembers[shard(of: entry.term, count: shardCount)].append(index) }
-        func entry(_ term: (term: String, df: Int, postings: [UInt8])) -> String {
-            "\(JSON.string(term.term)):[\(term.df),\"\(Data(term.postings).base64EncodedString())\"]"
+        // Written as bytes: 350,000 terms at 10,000 documents, so no String per entry.
+        func append(_ term: (term: String, df: Int, postings: [UInt8]), to out: inout [UInt8]) {
+            out += JSON.string(term.term).utf8
+            out += ":[".utf8
+            out += String(term.df).utf8
+            out += ",\"".utf8
+            Base64.append(term.postings, to: &out)
+            out += "\"]".utf8
         }
         let shards: [[UInt8]] = Array(0..<shardCount).parallelMap { index in
-            let units = unitMembers[index].map { entry(content.terms[$0]) }.joined(separator: ",")
-            let documents = documentMembers[index].map { entry(content.documentTerms[$0]) }.joined(separator: ",")
-            return Array("RunbookSearch.terms(\(index),{\(units)},{\(documents)});\n".utf8)
+            var out: [UInt8] = Array("RunbookSearch.terms(\(index),{".utf8)
+            for (position, member) in unitMembers[index].enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                append(content.terms[member], to: &out)
+            }
+            out += "},{".utf8
+            for (position, member) in documentMembers[index].enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                append(content.documentTerms[member], to: &out)
+            }
+            out += "});\n".utf8
+            return out
         }
         for (index, bytes) in shards.enumerated() { files.append(("\(folder)/t/\(index).js", bytes)) }
 
@@ -104,5 +119,42 @@ public enum SiteSearch {
         files += recordChunks
         files.append((indexFile, content.fileBytes()))
         return files
+    }
+}
+
+/// Standard base64 (what `Uint8Array.fromBase64` and `atob` read), appended to a byte buffer.
+enum Base64 {
+    static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + (bytes.count + 2) / 3 * 4)
+        alphabet.withUnsafeBufferPointer { table in
+            bytes.withUnsafeBufferPointer { input in
+                var i = 0
+                let count = input.count
+                while i + 3 <= count {
+                    let value = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
+                    out.append(table[Int(value >> 18 & 63)])
+                    out.append(table[Int(value >> 12 & 63)])
+                    out.append(table[Int(value >> 6 & 63)])
+                    out.append(table[Int(value & 63)])
+                    i += 3
+                }
+                let rest = count - i
+                if rest == 1 {
+                    let value = UInt32(input[i]) << 16
+                    out.append(table[Int(value >> 18 & 63)])
+                    out.append(table[Int(value >> 12 & 63)])
+                    out.append(UInt8(ascii: "="))
+                    out.append(UInt8(ascii: "="))
+                } else if rest == 2 {
+                    let value = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8
+                    out.append(table[Int(value >> 18 & 63)])
+                    out.append(table[Int(value >> 12 & 63)])
+                    out.append(table[Int(value >> 6 & 63)])
+                    out.append(UInt8(ascii: "="))
+                }
+            }
+        }
     }
 }

@@ -33,6 +33,9 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .long, help: "Use only the built-in templates, even when ./templates exists.")
     var builtinTemplates = false
 
+    @Flag(name: .long, help: "Leave out the search index, the search box and search page (a smaller site).")
+    var noSearch = false
+
     @Flag(name: [.short, .long], help: "Print only problems, no summary.")
     var quiet = false
 
@@ -82,6 +85,7 @@ struct BuildCommand: ParsableCommand {
         if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Int.init) {
             options.time = epoch
         }
+        options.search = !noSearch
 
         let report: BuildReport
         do {
