@@ -73,6 +73,33 @@ enum SearchFixtures {
     }
 }
 
+@Suite struct SiteSearchEncodingTests {
+    @Test func base64MatchesFoundation() {
+        for length in [0, 1, 2, 3, 4, 5, 63, 64, 65, 1000] {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            var out: [UInt8] = []
+            Base64.append(bytes, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == Data(bytes).base64EncodedString(), "length \(length)")
+        }
+    }
+
+    @Test func noSearchBuildLeavesTheIndexOut() throws {
+        let source = try TempFolder(["api/a.md": "---\ntitle: A\n---\n## Steps\nRestart it.\n"])
+        defer { source.remove() }
+        let output = source.url.deletingLastPathComponent().appendingPathComponent(source.url.lastPathComponent + "-site")
+        var options = BuildOptions(source: source.url, sourceDisplay: "src", output: output, outputDisplay: "out")
+        options.time = testNow
+        options.search = false
+        let report = try SiteBuilder.build(options)
+        #expect(report.published)
+        #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("search").path))
+        #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("search.html").path))
+        let page = try String(contentsOf: output.appendingPathComponent("api/a.html"), encoding: .utf8)
+        #expect(!page.contains("rb-search"))
+        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("symptoms/conn-refused.html").path))
+    }
+}
+
 @Suite struct SymptomKnowledgeBaseTests {
     static let requiredIDs = ["conn-refused", "timeout-connect", "timeout-read", "conn-reset", "dns-failure", "host-unreachable",
                               "tls-failure", "http-413", "http-502", "http-503", "http-504", "too-many-connections", "disk-full",
