@@ -9,6 +9,7 @@
 #   RUNS=3                      timed runs per tool (alternating hugo, runbook, hugo, ...)
 #   SEED=42                     generator seed
 #   WORK=/tmp/bench-work/runbook  scratch: venv, corpora, sites, results (no spaces)
+#   RUNBOOK_FLAGS=...           extra flags for `runbook build` (e.g. --no-search)
 #   RUNBOOK=<path>              runbook binary; default: `make release` in the repo
 #                               and use .build/release/runbook
 #   SHARED=<repo>/../shared     the shared folder holding bench/gen-corpus.py and bench/sites/hugo
@@ -28,6 +29,7 @@ SEED=${SEED:-42}
 WORK=${WORK:-/tmp/bench-work/runbook}
 SHARED=${SHARED:-$(dirname "$REPO")/shared}
 RUNBOOK=${RUNBOOK:-}
+RUNBOOK_FLAGS=${RUNBOOK_FLAGS:-}
 HUGO_VERSION=0.168.0
 GOAL=0.50                      # runbook wall time must be at most this fraction of Hugo's
 REWRITE_VERSION=1              # bump when the link rewriting below changes
@@ -202,7 +204,7 @@ for r in $(seq "$RUNS"); do
   set_aside "$RBOUT"
   sync; J0=$(nonidle)   # flush the previous run's writes first
   if ! (cd "$WORK" && /usr/bin/time -f '%e %M %U %S' -o "$LOGS/time" \
-        "$RUNBOOK" build --source "$RBSRC" --out "$RBOUT" --quiet) > "$LOGS/runbook-$r.out" 2> "$LOGS/runbook-$r.err"; then
+        "$RUNBOOK" build --source "$RBSRC" --out "$RBOUT" --quiet $RUNBOOK_FLAGS) > "$LOGS/runbook-$r.out" 2> "$LOGS/runbook-$r.err"; then
     echo "runbook build failed (run $r); first 30 lines of its stderr ($LOGS/runbook-$r.err):" >&2
     head -n 30 "$LOGS/runbook-$r.err" >&2
     exit 1

@@ -227,14 +227,14 @@ public enum SearchIndexBuilder {
         for section in sections(of: document) {
             var parts: [Int32] = []
             var position = 0
-            var excerpt = ""
+            var excerpt: [UInt8] = []
             scratch.touched.removeAll(keepingCapacity: true)
             for run in section.runs {
                 if run.text.isEmpty { position += 1; continue }
-                if run.weight != headingWeight, excerpt.utf8.count < excerptLength {
-                    // Only the head of a run can reach the excerpt (a code block may be long).
-                    let head = run.text.utf8.count > excerptLength * 2 ? String(run.text.prefix(excerptLength * 2)) : run.text
-                    excerpt += (excerpt.isEmpty ? "" : " ") + head.split(whereSeparator: \.isNewline).joined(separator: " ")
+                if run.weight != headingWeight, excerpt.count < excerptLength {
+                    // Bytes, line breaks as spaces; only the head of a run can reach the excerpt.
+                    if !excerpt.isEmpty { excerpt.append(0x20) }
+                    for byte in run.text.utf8.prefix(excerptLength * 2) { excerpt.append(byte == 0x0A || byte == 0x0D ? 0x20 : byte) }
                 }
                 var text = run.text
                 var sink = UnitSink(interner: interner, scratch: scratch, parts: parts, weight: run.weight)
@@ -244,8 +244,16 @@ public enum SearchIndexBuilder {
                 } + 1
                 parts = sink.parts
             }
-            if excerpt.count > excerptLength { excerpt = String(excerpt.prefix(excerptLength)) + "…" }
-            var unit = UnitResult(line: section.line, section: section.heading?.text, anchor: section.heading?.id, excerpt: excerpt,
+            var excerptText: String
+            if excerpt.count > excerptLength {
+                // Cut at a character boundary.
+                var cut = excerptLength
+                while cut > 0, excerpt[cut] & 0xC0 == 0x80 { cut -= 1 }
+                excerptText = String(decoding: excerpt[..<cut], as: UTF8.self) + "…"
+            } else {
+                excerptText = String(decoding: excerpt, as: UTF8.self)
+            }
+            var unit = UnitResult(line: section.line, section: section.heading?.text, anchor: section.heading?.id, excerpt: excerptText,
                                   length: parts.count, termIDs: [], weights: [], positionCounts: [], positions: [],
                                   symptoms: matcher.strongSymptoms(parts: parts, interner: interner).compactMap { symptomIndex[$0] }.sorted())
             unit.termIDs.reserveCapacity(scratch.touched.count)

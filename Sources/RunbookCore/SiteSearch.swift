@@ -108,13 +108,22 @@ public enum SiteSearch {
             }
             let firstUnit = documents.first?.firstUnit ?? 0
             let unitEnd = documents.last.map { $0.firstUnit + $0.unitCount } ?? firstUnit
-            let units = content.units[firstUnit..<unitEnd].map { unit in
-                "[\(unit.line),\(unit.section.map(JSON.string) ?? "null"),\(unit.anchor.map { JSON.string(SitePath.encodeFragment($0)) } ?? "null"),"
-                    + "\(JSON.string(unit.excerpt)),[\(unit.symptoms.map(String.init).joined(separator: ","))]]"
-            }
             let chunk = start / documentsPerChunk
-            let text = "RunbookSearch.records(\(chunk),[\(records.joined(separator: ","))],\(firstUnit),[\(units.joined(separator: ","))]);\n"
-            return ("\(folder)/r/\(chunk).js", Array(text.utf8))
+            var out = Array("RunbookSearch.records(\(chunk),[\(records.joined(separator: ","))],\(firstUnit),[".utf8)
+            for unit in content.units[firstUnit..<unitEnd] {
+                if out.last != UInt8(ascii: "[") { out.append(UInt8(ascii: ",")) }
+                out += "[\(unit.line),".utf8
+                out += (unit.section.map(JSON.string) ?? "null").utf8
+                out.append(UInt8(ascii: ","))
+                out += (unit.anchor.map { JSON.string(SitePath.encodeFragment($0)) } ?? "null").utf8
+                out.append(UInt8(ascii: ","))
+                out += JSON.string(unit.excerpt).utf8
+                out += ",[".utf8
+                out += unit.symptoms.map(String.init).joined(separator: ",").utf8
+                out += "]]".utf8
+            }
+            out += "]);\n".utf8
+            return ("\(folder)/r/\(chunk).js", out)
         }
         files += recordChunks
         files.append((indexFile, content.fileBytes()))
