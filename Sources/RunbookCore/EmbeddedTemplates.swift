@@ -1043,6 +1043,8 @@ ul.plain li { padding: 0.35rem 0; border-bottom: 1px solid var(--line); }
 .for-symptom h2 { margin-top: 0; font-size: 1rem; }
 .for-symptom ul { margin: 0; padding-left: 1.1rem; }
 @media print { .search-results, .search-page-form { display: none !important; } }
+/* A document with no facts to show (a symptom page) has no empty box. */
+.facts:not(:has(div)) { display: none; }
 
 """#,
     ]
