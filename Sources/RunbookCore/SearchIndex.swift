@@ -389,24 +389,9 @@ public final class SearchIndex: @unchecked Sendable {
 
     /// (df, postings) of a term, by binary search over the sorted term table.
     func lookup(_ term: String, in table: TableView) -> (df: Int, postings: UnsafeRawBufferPointer)? {
-        var key = term
-        return key.withUTF8 { wanted -> (Int, UnsafeRawBufferPointer)? in
-            var low = 0, high = table.count - 1
-            while low <= high {
-                let middle = (low + high) >> 1
-                var reader = ByteReader(table.record(middle))
-                let candidate = reader.slice()
-                let order = compareBytes(candidate, UnsafeRawBufferPointer(wanted))
-                if order == 0 {
-                    var checkedReader = checked(table, middle)
-                    _ = checkedReader.slice()
-                    let df = checkedReader.varint()
-                    return (df, checkedReader.slice())
-                }
-                if order < 0 { low = middle + 1 } else { high = middle - 1 }
-            }
-            return nil
-        }
+        guard var reader = find(term, in: table) else { return nil }
+        let df = reader.varint()
+        return (df, reader.slice())
     }
 
     /// Per symptom (in index order): the document that is its page, if any.
