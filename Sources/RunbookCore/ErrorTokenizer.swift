@@ -178,6 +178,18 @@ public struct ErrorTokenizer: Sendable {
         return position
     }
 
+    /// The parts of `text` in order (no compounds, no volatility): what signatures match on.
+    public static func parts(of text: String) -> [String] {
+        var text = text
+        var out: [String] = []
+        text.withUTF8 { bytes in
+            scan(bytes) { term, _, isCompound, _ in
+                if !isCompound { out.append(String(decoding: term, as: UTF8.self)) }
+            }
+        }
+        return out
+    }
+
     /// Every term of `text`, with positions and whether it is volatile (for queries and tests).
     public func tokens(_ text: String) -> [Token] {
         var out: [Token] = []

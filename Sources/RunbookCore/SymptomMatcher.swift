@@ -134,12 +134,11 @@ public struct SymptomMatcher: Sendable {
 
     /// A signature's pieces (split at `...` or `…`), each as its parts.
     public static func compile(_ signature: String) -> [[String]] {
-        let tokenizer = ErrorTokenizer()
         var pieces: [[String]] = []
         // "..." first, then "…" (site.js splits the same way).
         let separator = signature.contains("...") ? "..." : "…"
         for piece in signature.components(separatedBy: separator) {
-            let parts = tokenizer.tokens(piece).filter { !$0.isCompound }.map(\.term)
+            let parts = ErrorTokenizer.parts(of: piece)
             if !parts.isEmpty { pieces.append(parts) }
         }
         return pieces
@@ -199,6 +198,6 @@ public struct SymptomMatcher: Sendable {
 
     /// The symptoms recognised in `text`, best first.
     public func detect(_ text: String) -> [Detection] {
-        detect(parts: ErrorTokenizer().tokens(text).filter { !$0.isCompound }.map(\.term))
+        detect(parts: ErrorTokenizer.parts(of: text))
     }
 }
