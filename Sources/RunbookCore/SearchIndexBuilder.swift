@@ -179,7 +179,8 @@ public enum SearchIndexBuilder {
     struct DocumentResult {
         var units: [UnitResult]
         var length: Int
-        var terms: [String: Double]
+        /// Document-level terms (the chunk's interned ids) and their weighted frequencies.
+        var terms: [(id: Int32, weight: Double)]
         var symptoms: [Int]
     }
 
@@ -273,13 +274,13 @@ public enum SearchIndexBuilder {
         }
 
         // Document-level fields.
-        var docTerms: [String: Double] = [:]
+        var docTerms: [Int: Double] = [:]
         var length = 0
         func add(_ text: String, weight: Double) {
             var text = text
             text.withUTF8 { bytes in
                 ErrorTokenizer.scan(bytes) { term, _, isCompound, _ in
-                    docTerms[String(decoding: term, as: UTF8.self), default: 0] += weight
+                    docTerms[interner.intern(term), default: 0] += weight
                     if !isCompound { length += 1 }
                 }
             }
@@ -301,7 +302,8 @@ public enum SearchIndexBuilder {
                 symptoms.insert(index)
             }
         }
-        return DocumentResult(units: units, length: length, terms: docTerms, symptoms: symptoms.sorted())
+        return DocumentResult(units: units, length: length, terms: docTerms.sorted { $0.key < $1.key }.map { (Int32($0.key), $0.value) },
+                              symptoms: symptoms.sorted())
     }
 
     // MARK: - Whole index
@@ -328,18 +330,15 @@ public enum SearchIndexBuilder {
             return ChunkResult(documents: analysed, terms: interner.strings)
         }
         let results = chunks.flatMap(\.documents)
-        // Global term ids.
-        var globalID: [String: Int32] = [:]
-        var globalTerms: [String] = []
+        // Global term ids, through the same byte-keyed table as the chunks (no String hashing).
+        let global = TermInterner(pieceStarts: [])
         let localToGlobal: [[Int32]] = chunks.map { chunk in
             chunk.terms.map { term in
-                if let id = globalID[term] { return id }
-                let id = Int32(globalTerms.count)
-                globalID[term] = id
-                globalTerms.append(term)
-                return id
+                var term = term
+                return Int32(term.withUTF8 { global.intern($0) })
             }
         }
+        let globalTerms = global.strings
         var chunkOfDocument: [Int] = []
         for (index, chunk) in chunks.enumerated() { chunkOfDocument += Array(repeating: index, count: chunk.documents.count) }
 
@@ -418,28 +417,44 @@ public enum SearchIndexBuilder {
                 for local in unitResult.termIDs { documentFrequency[Int(mapping[Int(local)])] += 1 }
             }
         }
-        // Byte order (the index's binary search compares bytes), on copies of the bytes.
+        // Byte order (the index's binary search compares bytes), on copies of the bytes; the two
+        // halves sort on two cores and are merged.
         let termBytes = globalTerms.map { Array($0.utf8) }
-        let order = (0..<termCount).sorted { a, b in
+        func precedes(_ a: Int, _ b: Int) -> Bool {
             termBytes[a].withUnsafeBufferPointer { x in
                 termBytes[b].withUnsafeBufferPointer { y in
                     compareBytes(UnsafeRawBufferPointer(x), UnsafeRawBufferPointer(y)) < 0
                 }
             }
         }
-        content.terms = order.map { id in
+        let middle = termCount / 2
+        let halves = [0..<middle, middle..<termCount].parallelMap { range in Array(range).sorted(by: precedes) }
+        var order: [Int] = []
+        order.reserveCapacity(termCount)
+        var left = 0, right = 0
+        while left < halves[0].count || right < halves[1].count {
+            if right >= halves[1].count || (left < halves[0].count && precedes(halves[0][left], halves[1][right])) {
+                order.append(halves[0][left]); left += 1
+            } else {
+                order.append(halves[1][right]); right += 1
+            }
+        }
+        // Terms only in titles and front matter have document postings, not unit ones.
+        content.terms = order.filter { documentFrequency[$0] > 0 }.map { id in
             (globalTerms[id], documentFrequency[id], partitionLists[id % partitions][id / partitions].bytes)
         }
 
-        var documentIDs: [String: Int] = [:]
+        var listOfTerm = [Int](repeating: -1, count: termCount)
         var documentLists: [(term: String, df: Int, last: Int, writer: ByteWriter)] = []
         for (index, result) in results.enumerated() {
-            for (term, weight) in result.terms {
-                let id: Int
-                if let known = documentIDs[term] { id = known } else {
+            let mapping = localToGlobal[chunkOfDocument[index]]
+            for (local, weight) in result.terms {
+                let global = Int(mapping[Int(local)])
+                var id = listOfTerm[global]
+                if id < 0 {
                     id = documentLists.count
-                    documentIDs[term] = id
-                    documentLists.append((term, 0, 0, ByteWriter()))
+                    listOfTerm[global] = id
+                    documentLists.append((globalTerms[global], 0, 0, ByteWriter()))
                 }
                 documentLists[id].writer.varint(index - documentLists[id].last)
                 documentLists[id].writer.bytes.append(quantise(weight, length: result.length, averageLength: averageDocument,
