@@ -136,32 +136,30 @@ enum Base64 {
     static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
-        out.reserveCapacity(out.count + (bytes.count + 2) / 3 * 4)
+        let start = out.count
+        let encodedCount = (bytes.count + 2) / 3 * 4
+        out += repeatElement(UInt8(ascii: "="), count: encodedCount)
         alphabet.withUnsafeBufferPointer { table in
             bytes.withUnsafeBufferPointer { input in
-                var i = 0
-                let count = input.count
-                while i + 3 <= count {
-                    let value = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
-                    out.append(table[Int(value >> 18 & 63)])
-                    out.append(table[Int(value >> 12 & 63)])
-                    out.append(table[Int(value >> 6 & 63)])
-                    out.append(table[Int(value & 63)])
-                    i += 3
-                }
-                let rest = count - i
-                if rest == 1 {
-                    let value = UInt32(input[i]) << 16
-                    out.append(table[Int(value >> 18 & 63)])
-                    out.append(table[Int(value >> 12 & 63)])
-                    out.append(UInt8(ascii: "="))
-                    out.append(UInt8(ascii: "="))
-                } else if rest == 2 {
-                    let value = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8
-                    out.append(table[Int(value >> 18 & 63)])
-                    out.append(table[Int(value >> 12 & 63)])
-                    out.append(table[Int(value >> 6 & 63)])
-                    out.append(UInt8(ascii: "="))
+                out.withUnsafeMutableBufferPointer { output in
+                    var i = 0, o = start
+                    let count = input.count
+                    while i + 3 <= count {
+                        let value = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
+                        output[o] = table[Int(value >> 18 & 63)]
+                        output[o + 1] = table[Int(value >> 12 & 63)]
+                        output[o + 2] = table[Int(value >> 6 & 63)]
+                        output[o + 3] = table[Int(value & 63)]
+                        i += 3
+                        o += 4
+                    }
+                    let rest = count - i
+                    if rest > 0 {
+                        let value = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
+                        output[o] = table[Int(value >> 18 & 63)]
+                        output[o + 1] = table[Int(value >> 12 & 63)]
+                        if rest == 2 { output[o + 2] = table[Int(value >> 6 & 63)] }
+                    }
                 }
             }
         }
