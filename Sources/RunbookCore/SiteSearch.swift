@@ -25,6 +25,8 @@ public enum SiteSearch {
 
     /// Relative path → contents of every file of the site's index (the `.rbx` included).
     public static func files(for content: SearchIndexContent) -> [(path: String, bytes: [UInt8])] {
+        // The index file is written on its own thread while the shards are made on the others.
+        let indexBytes = BackgroundTask { content.fileBytes() }
         var files: [(String, [UInt8])] = []
         let postingBytes = content.terms.reduce(0) { $0 + $1.postings.count } + content.documentTerms.reduce(0) { $0 + $1.postings.count }
         let shardCount = max(1, (postingBytes + shardTargetBytes - 1) / shardTargetBytes)
@@ -126,7 +128,8 @@ public enum SiteSearch {
             return ("\(folder)/r/\(chunk).js", out)
         }
         files += recordChunks
-        files.append((indexFile, content.fileBytes()))
+        // `fileBytes` cannot throw: the task's error case is unreachable.
+        files.append((indexFile, (try? indexBytes.wait()) ?? content.fileBytes()))
         return files
     }
 }
