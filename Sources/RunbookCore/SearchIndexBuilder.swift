@@ -188,6 +188,8 @@ public enum SearchIndexBuilder {
     struct Run {
         var text: String
         var weight: Double
+        /// Whether the text may open the section's excerpt (a table's header row may not).
+        var inExcerpt = true
     }
 
     /// Splits a document's body into sections, each a list of runs.
@@ -208,6 +210,10 @@ public enum SearchIndexBuilder {
                 out[out.count - 1].runs.append(Run(text: text, weight: bodyWeight))
             case .htmlBlock, .htmlInline:
                 break
+            case .tableRow(isHeader: true):
+                let before = out[out.count - 1].runs.count
+                for child in node.children { visit(child) }
+                for index in before..<out[out.count - 1].runs.count { out[out.count - 1].runs[index].inExcerpt = false }
             case .paragraph, .item, .tableCell:
                 for child in node.children { visit(child) }
                 // A block boundary: phrases do not run across it.
@@ -232,7 +238,7 @@ public enum SearchIndexBuilder {
             scratch.touched.removeAll(keepingCapacity: true)
             for run in section.runs {
                 if run.text.isEmpty { position += 1; continue }
-                if run.weight != headingWeight, excerpt.count < excerptLength {
+                if run.weight != headingWeight, run.inExcerpt, excerpt.count < excerptLength {
                     // Bytes, line breaks as spaces; only the head of a run can reach the excerpt.
                     if !excerpt.isEmpty { excerpt.append(0x20) }
                     for byte in run.text.utf8.prefix(excerptLength * 2) { excerpt.append(byte == 0x0A || byte == 0x0D ? 0x20 : byte) }

@@ -10,6 +10,8 @@ public enum SearchIndexStore {
         /// Why it was (re)built, if it was: "missing", "out of date", or the damage found.
         public var rebuiltBecause: String?
         public var documentCount: Int
+        /// Of those, the built-in symptom documents.
+        public var builtInCount: Int = 0
     }
 
     /// `$XDG_CACHE_HOME/runbook` or `~/.cache/runbook`.
@@ -72,7 +74,8 @@ public enum SearchIndexStore {
         let (content, _) = try content(source: source, sourceDisplay: sourceDisplay)
         try write(content, to: file)
         let index = try SearchIndex(path: file.path)
-        return Opened(index: index, rebuiltBecause: reason, documentCount: index.documentCount)
+        return Opened(index: index, rebuiltBecause: reason, documentCount: index.documentCount,
+                      builtInCount: content.documents.filter(\.isBuiltIn).count)
     }
 
     /// Writes an index file atomically: a reader sees the old file or the new one, never half.

@@ -159,7 +159,7 @@ struct SearchRun {
                 cacheFile = file
                 let opened = try SearchIndexStore.openFresh(source: source, sourceDisplay: self.source, file: file)
                 if let reason = opened.rebuiltBecause, !json {
-                    Terminal.note("indexed \(Terminal.count(opened.documentCount, "document")) of \(BuildCommand.folderName(self.source)) (\(reason))")
+                    Terminal.note("indexed \(Terminal.count(opened.documentCount - opened.builtInCount, "document")) of \(BuildCommand.folderName(self.source)) and \(opened.builtInCount) built-in symptoms (\(reason))")
                 }
                 searchIndex = opened.index
             }
@@ -181,7 +181,7 @@ struct SearchRun {
             do {
                 let opened = try SearchIndexStore.rebuild(source: URL(fileURLWithPath: source, isDirectory: true), sourceDisplay: source,
                                                           file: cacheFile, because: "\(damage)")
-                Terminal.note("indexed \(Terminal.count(opened.documentCount, "document")) of \(BuildCommand.folderName(source)) (\(damage))")
+                Terminal.note("indexed \(Terminal.count(opened.documentCount - opened.builtInCount, "document")) of \(BuildCommand.folderName(source)) and \(opened.builtInCount) built-in symptoms (\(damage))")
                 searchIndex = opened.index
                 response = SearchEngine(index: searchIndex).respond(query, source: sourceURL)
             } catch {
