@@ -46,6 +46,12 @@ public final class Document: Sendable {
 
     static let markdownExtension = ".md"
 
+    /// The page of a source path: `.md` becomes `.html` (`index.md` at the top is the home page,
+    /// `index.html`, by the same rule). The search index derives pages with it too.
+    static func outputPath(ofSourcePath path: String) -> String {
+        path.hasSuffix(markdownExtension) ? String(path.dropLast(markdownExtension.count)) + ".html" : path
+    }
+
     /// Why `name` cannot name an application (it becomes a folder of the site), or nil.
     static func problemWithAppName(_ name: String) -> String? {
         if name.hasPrefix(".") { return "'\(name)' cannot start with '.'" }
@@ -99,7 +105,7 @@ public final class Document: Sendable {
         }
         self.isAppIndex = folders.count == 1 && folderApp != nil && fileName == "index.md"
         self.isHomeIndex = folders.isEmpty && fileName == "index.md"
-        self.outputPath = isHomeIndex ? "index.html" : String(path.dropLast(Document.markdownExtension.count)) + ".html"
+        self.outputPath = Document.outputPath(ofSourcePath: path)
 
         // Every heading, nested ones (in a quote or a list) included, in the order the renderer
         // meets them: it hands out these ids in that order.

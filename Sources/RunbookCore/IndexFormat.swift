@@ -47,6 +47,22 @@ public enum IndexFormat {
     }
 }
 
+/// FNV-1a, 64 bits, a byte at a time: term hashes, the cache file's name, the built-in
+/// knowledge base's stamp. (`IndexFormat.checksum` takes eight bytes a step instead.)
+struct FNV1a64 {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    @inline(__always) mutating func add<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    }
+
+    static func hash<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+        var hasher = FNV1a64()
+        hasher.add(bytes)
+        return hasher.value
+    }
+}
+
 /// Appends varints, strings and fixed-width integers to a byte array.
 struct ByteWriter {
     var bytes: [UInt8] = []

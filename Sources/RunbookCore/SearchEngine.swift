@@ -40,10 +40,6 @@ public struct PreparedQuery: Sendable, Equatable {
     /// A pasted log block can be long: the first terms carry the message.
     public static let maximumTerms = 32
 
-    public init(_ text: String, matcher: SymptomMatcher) {
-        self.init(text, matcherFor: { _ in matcher })
-    }
-
     /// `matcherFor` gives the matcher for the query's words (the index loads only their part).
     public init(_ text: String, matcherFor: (Set<String>) -> SymptomMatcher) {
         let tokens = ErrorTokenizer().tokens(text)
@@ -105,8 +101,9 @@ public struct SearchEngine {
 
     public init(index: SearchIndex) {
         self.index = index
-        symptomIDs = index.symptomIDs()
-        symptomPages = index.symptomPages()
+        let symptoms = index.symptomIDsAndPages()
+        symptomIDs = symptoms.map(\.id)
+        symptomPages = symptoms.map(\.page)
     }
 
     static func idf(documentFrequency df: Int, count: Int) -> Double {

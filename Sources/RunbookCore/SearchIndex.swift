@@ -168,7 +168,6 @@ public final class SearchIndex: @unchecked Sendable {
     public let path: String
     private let base: UnsafeMutableRawPointer
     private let size: Int
-    let bytes: UnsafeRawBufferPointer
     public let unitCount: Int
     public let documentCount: Int
     public let toolStamp: String
@@ -203,7 +202,6 @@ public final class SearchIndex: @unchecked Sendable {
         }
         base = mapped
         let all = UnsafeRawBufferPointer(start: mapped, count: size)
-        bytes = all
         let fail = { (error: SearchIndexError) -> SearchIndexError in
             munmap(mapped, size)
             return error
@@ -316,12 +314,12 @@ public final class SearchIndex: @unchecked Sendable {
         }
     }
 
-    /// Symptom ids, in index order.
-    public func symptomIDs() -> [String] {
+    /// Per symptom, in index order: its id and the document that is its page, if any.
+    public func symptomIDsAndPages() -> [(id: String, page: Int?)] {
         (0..<symptomsTable.count).map { index in
             var reader = checked(symptomsTable, index)
-            _ = reader.varint()
-            return reader.string()
+            let page = reader.varint()
+            return (reader.string(), page > 0 ? page - 1 : nil)
         }
     }
 
@@ -343,8 +341,7 @@ public final class SearchIndex: @unchecked Sendable {
         let kind = DocumentKind.allCases.indices.contains(kindIndex) ? DocumentKind.allCases[kindIndex] : .runbook
         let path = reader.string(), title = reader.string(), app = reader.string()
         let symptomID = reader.string()
-        // The page is the document's path with .html for .md (as `Document.outputPath`).
-        let url = path.hasSuffix(Document.markdownExtension) ? String(path.dropLast(Document.markdownExtension.count)) + ".html" : path
+        let url = Document.outputPath(ofSourcePath: path)
         let builtIn = reader.varint() == 1
         let firstUnit = reader.varint(), unitCount = reader.varint()
         let symptoms = (0..<max(0, min(reader.varint(), 1 << 16))).map { _ in reader.varint() }
@@ -394,14 +391,6 @@ public final class SearchIndex: @unchecked Sendable {
         return (df, reader.slice())
     }
 
-    /// Per symptom (in index order): the document that is its page, if any.
-    public func symptomPages() -> [Int?] {
-        (0..<symptomsTable.count).map { index in
-            var reader = checked(symptomsTable, index)
-            let page = reader.varint()
-            return page > 0 ? page - 1 : nil
-        }
-    }
 
     public func symptoms() -> [(id: String, title: String, signatures: [String], hints: [String])] {
         (0..<symptomsTable.count).map { index in

@@ -28,8 +28,7 @@ public enum SearchIndexStore {
     /// The cache file for a source folder: one per absolute path.
     public static func cacheFile(for source: URL, in folder: URL) -> URL {
         let path = source.standardizedFileURL.resolvingSymlinksInPath().path
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hash = FNV1a64.hash(path.utf8)
         let name = source.standardizedFileURL.lastPathComponent.filter { $0.isLetter || $0.isNumber || $0 == "-" }
         return folder.appendingPathComponent("\(name.isEmpty ? "source" : name)-\(String(hash, radix: 16)).rbx")
     }

@@ -22,12 +22,12 @@ public struct SourceManifest: Sendable, Equatable {
 
     /// The tool version and a hash of the built-in symptom documents.
     public static let currentToolStamp: String = {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hasher = FNV1a64()
         for name in EmbeddedSymptoms.files.keys.sorted() {
-            for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            for byte in EmbeddedSymptoms.files[name, default: ""].utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            hasher.add(name.utf8)
+            hasher.add(EmbeddedSymptoms.files[name, default: ""].utf8)
         }
-        return "\(BuildInfo.toolVersion)+kb\(String(hash, radix: 16))"
+        return "\(BuildInfo.toolVersion)+kb\(String(hasher.value, radix: 16))"
     }()
 
     /// Reads the sizes and times of the Markdown files under `root` (the same files

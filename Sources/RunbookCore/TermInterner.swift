@@ -30,9 +30,7 @@ final class TermInterner {
 
     /// FNV-1a, 64 bits, of a term's UTF-8 (the matcher hashes signature parts the same way).
     @inline(__always) static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
+        FNV1a64.hash(bytes)
     }
 
     static func hash(_ text: String) -> UInt64 {

@@ -4,24 +4,23 @@ import RunbookCore
 /// Where the command line writes: results to stdout, problems to stderr, colour only on a
 /// terminal and never with NO_COLOR.
 enum Terminal {
-    static let useColor: Bool = {
-        ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDERR_FILENO) != 0
+    /// Whether what goes to `descriptor` may be coloured: it is a terminal, NO_COLOR is unset.
+    static func colorAllowed(on descriptor: Int32) -> Bool {
+        ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(descriptor) != 0
             && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-    }()
-
-    private static func paint(_ text: String, _ code: String) -> String {
-        useColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 
-    /// Colour for what goes to stdout (results): only when stdout itself is a terminal.
-    static let stdoutUsesColor: Bool = {
-        ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) != 0
-            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-    }()
+    /// Problems go to stderr; results (search) to stdout: each is coloured only on a terminal.
+    static let useColor = colorAllowed(on: STDERR_FILENO)
+    static let stdoutUsesColor = colorAllowed(on: STDOUT_FILENO)
 
-    static func stdoutPaint(_ text: String, _ code: String) -> String {
-        stdoutUsesColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    static func paint(_ text: String, _ code: String, when enabled: Bool) -> String {
+        enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
+
+    private static func paint(_ text: String, _ code: String) -> String { paint(text, code, when: useColor) }
+
+    static func stdoutPaint(_ text: String, _ code: String) -> String { paint(text, code, when: stdoutUsesColor) }
 
     /// A remark about what the command did (stderr, so that results stay clean).
     static func note(_ message: String) {

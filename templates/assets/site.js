@@ -282,11 +282,6 @@
 
   // ---- Ranking (SearchEngine.rank) ----
   function idf(df, count) { return Math.log(1 + (count - df + 0.5) / (df + 0.5)); }
-  function documentOfUnit(unit) {
-    var first = state.meta.firstUnitList, low = 0, high = first.length - 1;
-    while (low < high) { var mid = (low + high + 1) >> 1; if (first[mid] <= unit) { low = mid; } else { high = mid - 1; } }
-    return low;
-  }
   function rank(q) {
     var meta = state.meta, unitCount = meta.units, documentCount = meta.documents;
     var unitScore = new Float64Array(unitCount), touched = [], scale = (K1 + 1) / IMPACT_SCALE;
