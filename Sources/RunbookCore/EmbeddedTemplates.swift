@@ -287,6 +287,79 @@ enum EmbeddedTemplates {
 {{^tags}}<p class="meta">No tags yet: add <code>tags: [postgres, networking]</code> to a document's front matter.</p>{{/tags}}
 
 """#,
+        "assets/paper.css": #"""
+/* runbook paper: checklists and drill packets laid out for a browser's Print.
+   Black on white, nothing depends on colour; fonts the system has. */
+@page { margin: 15mm 15mm 17mm; }
+@page {
+  @bottom-left { font: 7pt "DejaVu Sans", Arial, sans-serif; color: #000; vertical-align: top; padding-top: 3mm; }
+  @bottom-right { font: bold 7pt "DejaVu Sans", Arial, sans-serif; color: #000; vertical-align: top; padding-top: 3mm; white-space: nowrap; }
+  @top-left { font: 7pt "DejaVu Sans", Arial, sans-serif; color: #000; vertical-align: bottom; padding-bottom: 2mm; }
+}
+* { box-sizing: border-box; }
+html { background: #e9eaec; }
+body.paper {
+  font: 10pt/1.35 "DejaVu Sans", "Noto Sans", Arial, sans-serif; color: #000; background: #fff;
+  max-width: 190mm; margin: 8mm auto; padding: 12mm 14mm; box-shadow: 0 1px 6px rgba(0, 0, 0, 0.25);
+}
+code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.88em; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0.2em 0 0.5em; }
+.screen-only { font-size: 9pt; color: #333; }
+.paper-help { margin: 0 0 6mm; padding-bottom: 2mm; border-bottom: 1px dashed #999; }
+.paper-footer { margin-top: 8mm; border-top: 0.5pt solid #000; padding-top: 2mm; font-size: 7pt; }
+
+.paper-title h1 { font-size: 17pt; margin: 0; line-height: 1.2; }
+.paper-title .subtitle { margin: 0.2em 0 0; font-size: 9pt; }
+.paper-title { border-bottom: 1.5pt solid #000; padding-bottom: 2mm; margin-bottom: 3mm; }
+.paper-facilitator .paper-title .subtitle { font-weight: bold; }
+
+.fields { display: flex; gap: 5mm; margin: 0; }
+.field { flex: 1; font-size: 8.5pt; border-bottom: 0.5pt solid #000; height: 9mm; padding-top: 1.5mm; }
+.field.wide { flex: 2.1; }
+.timeboxes { display: flex; gap: 3mm; margin: 4mm 0 2mm; }
+.timebox { flex: 1; border: 1.1pt solid #000; height: 14mm; padding: 1mm 1.5mm; position: relative; font-size: 8.5pt; }
+.timebox small { position: absolute; right: 1.5mm; bottom: 0.8mm; font-size: 6.5pt; }
+
+.paper-heading { display: flex; align-items: flex-end; gap: 3mm; margin: 4.5mm 0 2mm; break-after: avoid; page-break-after: avoid; }
+.paper-heading .text { flex: 1; }
+.paper-heading.level-1 { font-size: 14pt; border-bottom: 1.2pt solid #000; }
+.paper-heading.level-2 { font-size: 12pt; border-bottom: 0.7pt solid #000; }
+.paper-heading.level-3, .paper-heading.level-4 { font-size: 10.5pt; }
+.paper-heading .columns { display: flex; gap: 3.5mm; font-size: 7pt; font-weight: normal; }
+.paper-heading .columns span { width: 17mm; }
+.paper-heading .columns span + span { width: 14mm; }
+
+.item { display: grid; grid-template-columns: 4.6mm 1fr 17mm 14mm; column-gap: 3.5mm; align-items: start;
+  margin: 0 0 2.4mm; break-inside: avoid; page-break-inside: avoid; }
+.item .box { width: 4.6mm; height: 4.6mm; border: 1.1pt solid #000; margin-top: 0.2mm; }
+.item .blank { border-bottom: 0.5pt solid #000; height: 4.6mm; }
+.depth-1 { margin-left: 7mm; } .depth-2 { margin-left: 14mm; } .depth-3 { margin-left: 21mm; }
+.note { font-size: 9pt; margin: 0 0 1.5mm; break-inside: avoid; }
+.note.listed { display: flex; gap: 2mm; }
+.note.listed .marker { min-width: 3mm; }
+pre.code { border-left: 1.5pt solid #888; padding-left: 2.5mm; margin-left: 8mm; font-size: 8pt; break-inside: avoid; }
+
+.form { margin-top: 5mm; }
+.form table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+.form th { font-size: 7pt; text-align: left; background: #e6e6e6; border: 0.5pt solid #000; padding: 1mm 1.2mm; }
+.form td { border: 0.5pt solid #000; height: 7.8mm; }
+.form tr { break-inside: avoid; }
+.form thead { display: table-header-group; }
+
+.symptom { border: 1.1pt solid #000; padding: 2.5mm 3mm; margin: 0 0 3mm; font-size: 8.5pt; break-inside: avoid; }
+.symptom h3 { font-size: 10.5pt; margin: 0 0 1mm; }
+.symptom h3 small { font-weight: normal; font-size: 8pt; }
+.symptom p { margin: 0 0 1mm; }
+.symptom pre.code { margin-left: 0; }
+.page-break { break-before: page; page-break-before: always; }
+
+@media print {
+  html { background: none; }
+  body.paper { max-width: none; margin: 0; padding: 0; box-shadow: none; }
+  .screen-only { display: none; }
+}
+
+"""#,
         "assets/site.js": ##"""
 // runbook: small progressive enhancements; every page works without this file.
 (function () {

@@ -33,6 +33,11 @@ public struct FrontMatter: Sendable, Equatable {
     public var impact: String?
     public var apps: [String] = []
     public var runbooks: [Located<String>] = []
+    /// Drills: the checklists that apply (source paths), what the responders must achieve,
+    /// and how hard the scenario is.
+    public var checklists: [Located<String>] = []
+    public var objectives: [String] = []
+    public var difficulty: String?
     /// Symptom documents: the symptom's id, a one-line summary, its category, look-alike
     /// symptoms, and the phrases (`signatures`, `hints`) that recognise it in pasted text.
     public var id: String?
@@ -54,6 +59,7 @@ public struct FrontMatter: Sendable, Equatable {
             && lhs.alerts == rhs.alerts && lhs.lastReviewed == rhs.lastReviewed
             && lhs.reviewEvery == rhs.reviewEvery && lhs.date == rhs.date && lhs.duration == rhs.duration
             && lhs.impact == rhs.impact && lhs.apps == rhs.apps && lhs.runbooks == rhs.runbooks
+            && lhs.checklists == rhs.checklists && lhs.objectives == rhs.objectives && lhs.difficulty == rhs.difficulty
             && lhs.id == rhs.id && lhs.summary == rhs.summary && lhs.category == rhs.category
             && lhs.neighbours == rhs.neighbours && lhs.signatures == rhs.signatures && lhs.hints == rhs.hints
             && lhs.extra.map(\.key) == rhs.extra.map(\.key) && lhs.extra.map(\.value) == rhs.extra.map(\.value)
@@ -75,7 +81,7 @@ struct SplitDocument {
 extension FrontMatter {
     static let knownKeys: Set<String> = [
         "title", "app", "kind", "owners", "tags", "severity", "symptoms", "alerts", "last_reviewed",
-        "review_every", "date", "duration", "impact", "apps", "runbooks",
+        "review_every", "date", "duration", "impact", "apps", "runbooks", "checklists", "objectives", "difficulty",
         "id", "summary", "category", "neighbours", "signatures", "hints",
     ]
 
@@ -167,6 +173,9 @@ extension FrontMatter {
             case "impact": meta.impact = reader.string(value, key: key)
             case "apps": meta.apps = reader.list(value, key: key).map(\.value)
             case "runbooks": meta.runbooks = reader.list(value, key: key)
+            case "checklists": meta.checklists = reader.list(value, key: key)
+            case "objectives": meta.objectives = reader.list(value, key: key).map(\.value)
+            case "difficulty": meta.difficulty = reader.string(value, key: key)
             case "id": meta.id = reader.string(value, key: key)?.trimmed()
             case "summary": meta.summary = reader.string(value, key: key)
             case "category": meta.category = reader.string(value, key: key)

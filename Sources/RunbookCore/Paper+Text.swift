@@ -1,0 +1,170 @@
+/// Paper as plain text for a terminal or `lp`: 80 columns, `[ ]` boxes, a form feed where
+/// the paper starts a new page.
+extension Paper {
+    public static let textWidth = 80
+    /// Room at the right of each box for the time and initials: `_____  _____`.
+    private static let textColumns = "_____  _____"
+    private static let textIndent = 4
+
+    public func plainText(width: Int = Paper.textWidth) -> String {
+        var out: [String] = []
+        let rule = String(repeating: "=", count: width)
+        out.append(rule)
+        out += Paper.wrap(title.uppercased(), width: width)
+        out.append(subtitle)
+        out.append(rule)
+        for block in blocks {
+            switch block {
+            case .incidentHeader:
+                out.append("")
+                out.append(Paper.fields([(PaperWords.incidentName, 34), (PaperWords.date, 12)], width: width))
+                out.append(Paper.fields(PaperWords.roles.map { ($0 == "Communications" ? "Comms" : $0, 12) }, width: width))
+            case .timeBoxes:
+                out.append("")
+                out.append(PaperWords.timeBoxes.map { "\($0): ______" }.joined(separator: "  ") + "  (\(PaperWords.timeHint))")
+            case .heading(let level, let text):
+                out.append("")
+                let title = level <= 2 ? Paper.textOf(text).uppercased() : Paper.textOf(text)
+                let columns = PaperWords.itemColumns.joined(separator: "  ")
+                if level == 2, title.count + columns.count + 2 <= width, sectionHasItems(after: block) {
+                    out.append(title + String(repeating: " ", count: width - title.count - columns.count - 1) + columns)
+                } else {
+                    out += Paper.wrap(title, width: width)
+                }
+                out.append(String(repeating: level <= 1 ? "=" : "-", count: min(width, max(title.count, level <= 2 ? width : 0))))
+            case .note(let text, let marker, let depth):
+                let indent = depth * Paper.textIndent
+                let lead = marker.map { $0 + " " } ?? ""
+                out += Paper.wrap(Paper.textOf(text), width: width - indent - lead.count)
+                    .enumerated().map { index, line in
+                        String(repeating: " ", count: indent) + (index == 0 ? lead : String(repeating: " ", count: lead.count)) + line
+                    }
+            case .item(let text, let depth):
+                let indent = String(repeating: " ", count: depth * Paper.textIndent)
+                let textWidth = width - indent.count - 4 - Paper.textColumns.count - 2
+                for (index, line) in Paper.wrap(Paper.textOf(text), width: textWidth).enumerated() {
+                    if index == 0 {
+                        out.append(indent + "[ ] " + line.padding(toLength: textWidth, withPad: " ", startingAt: 0) + "  " + Paper.textColumns)
+                    } else {
+                        out.append(indent + "    " + line)
+                    }
+                }
+            case .code(let code, let depth):
+                let indent = String(repeating: " ", count: (depth + 1) * Paper.textIndent)
+                for line in code.split(separator: "\n", omittingEmptySubsequences: false) {
+                    out += Paper.hardWrap(String(line), width: width - indent.count).map { indent + $0 }
+                }
+            case .form(let form):
+                out.append("")
+                out.append(form.title.uppercased())
+                out += Paper.wrap(form.instructions, width: width)
+                out += Paper.formLines(form, width: width)
+            case .symptom(let symptom):
+                out.append("")
+                out.append("\(symptom.title) (\(symptom.id))")
+                let pad = "  "
+                out += Paper.wrap(symptom.summary, width: width - pad.count).map { pad + $0 }
+                if !symptom.examples.isEmpty {
+                    out += Paper.wrap("\(PaperWords.looksLike): " + symptom.examples.map { "\"\($0)\"" }.joined(separator: ", "),
+                                      width: width - pad.count).map { pad + $0 }
+                }
+                for (index, cause) in symptom.causes.enumerated() {
+                    let lead = index == 0 ? "\(PaperWords.usualCauses): " : String(repeating: " ", count: PaperWords.usualCauses.count + 2)
+                    out += Paper.wrap("\(index + 1). \(cause)", width: width - pad.count - lead.count).enumerated().map { line in
+                        pad + (line.offset == 0 ? lead : String(repeating: " ", count: lead.count)) + line.element
+                    }
+                }
+                if let check = symptom.firstCheck {
+                    out.append(pad + "\(PaperWords.firstCheck):")
+                    for line in check.split(separator: "\n") {
+                        out += Paper.hardWrap(String(line), width: width - 2 * pad.count).map { pad + pad + $0 }
+                    }
+                }
+                if let tellApart = symptom.tellApart {
+                    out += Paper.wrap(tellApart, width: width - pad.count).map { pad + $0 }
+                }
+            case .pageBreak:
+                out.append("\u{0C}")
+            }
+        }
+        out.append("")
+        out.append(String(repeating: "-", count: width))
+        out += Paper.wrap(footer.text, width: width)
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Whether the section that `heading` opens has boxes to tick (then it shows the column titles).
+    private func sectionHasItems(after heading: PaperBlock) -> Bool {
+        guard let start = blocks.firstIndex(of: heading) else { return false }
+        for block in blocks[(start + 1)...] {
+            if case .heading(let level, _) = block, level <= 2 { return false }
+            if case .item = block { return true }
+        }
+        return false
+    }
+
+    static func textOf(_ text: PaperText) -> String {
+        text.map { $0.style == .code ? "`\($0.text)`" : $0.text }.joined()
+    }
+
+    /// `Label: ______  Label: ______` filling the width.
+    private static func fields(_ fields: [(String, Int)], width: Int) -> String {
+        let labels = fields.map { $0.0 + ": " }.joined()
+        let separators = (fields.count - 1) * 2
+        let blank = max(6, (width - labels.count - separators) / fields.count)
+        return fields.map { $0.0 + ": " + String(repeating: "_", count: blank) }.joined(separator: "  ")
+    }
+
+    private static func formLines(_ form: PaperForm, width: Int) -> [String] {
+        let total = form.columns.map(\.weight).reduce(0, +)
+        let inner = width - form.columns.count - 1
+        var widths = form.columns.map { Int((Double(inner) * $0.weight / total).rounded(.down)) }
+        widths[widths.count - 1] += inner - widths.reduce(0, +)
+        let border = "+" + widths.map { String(repeating: "-", count: $0) }.joined(separator: "+") + "+"
+        let header = "|" + zip(form.columns, widths).map { column, width in
+            String(column.title.prefix(width)).padding(toLength: width, withPad: " ", startingAt: 0)
+        }.joined(separator: "|") + "|"
+        let empty = "|" + widths.map { String(repeating: " ", count: $0) }.joined(separator: "|") + "|"
+        var lines = [border, header, border]
+        for _ in 0..<form.rows { lines += [empty, border] }
+        return lines
+    }
+
+    /// Words wrapped to `width` columns; a word longer than a line is cut.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        let width = max(width, 10)
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }) {
+            var word = String(word)
+            while word.count > width {
+                if !line.isEmpty { lines.append(line); line = "" }
+                lines.append(String(word.prefix(width)))
+                word = String(word.dropFirst(width))
+            }
+            if line.isEmpty {
+                line = word
+            } else if line.count + 1 + word.count <= width {
+                line += " " + word
+            } else {
+                lines.append(line)
+                line = word
+            }
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+
+    /// A line of code cut into pieces of `width`, continuations marked with `↪`.
+    private static func hardWrap(_ line: String, width: Int) -> [String] {
+        guard line.count > width, width > 2 else { return [line] }
+        var pieces: [String] = []
+        var rest = Substring(line)
+        while rest.count > width {
+            pieces.append(String(rest.prefix(width)))
+            rest = rest.dropFirst(width)
+        }
+        pieces.append(String(rest))
+        return pieces.enumerated().map { $0.offset == 0 ? $0.element : "↪ " + $0.element }
+    }
+}

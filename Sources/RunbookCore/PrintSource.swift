@@ -1,0 +1,172 @@
+import Foundation
+
+/// The source folder loaded for printing: its checklists and drills, found by name.
+public struct PrintSource: Sendable {
+    public let documents: [Document]
+    /// Problems found while loading, by file (the printed document's own are what matter).
+    public let diagnostics: [Diagnostic]
+    /// `runbooks/`: how the user names the source folder, for paths in messages and footers.
+    public let displayPrefix: String
+    public let commit: String?
+    public let dirty: Bool
+    public let today: Day
+
+    public static func load(source: URL, sourceDisplay: String, time: Int = Int(Date().timeIntervalSince1970)) throws -> PrintSource {
+        let loaded = try SourceLoader.load(root: source, displayRoot: sourceDisplay)
+        let displayPrefix = SitePath.folderPrefix(sourceDisplay)
+        let merged = SymptomBase.merge(team: loaded.documents, displayPrefix: displayPrefix)
+        let git = BuildInfo.gitState(of: source)
+        return PrintSource(documents: merged.documents, diagnostics: loaded.diagnostics + merged.diagnostics,
+                           displayPrefix: displayPrefix, commit: git?.commit, dirty: git?.dirty ?? false,
+                           today: Day(secondsSince1970: time))
+    }
+
+    public var checklists: [Document] { documents.filter { $0.kind == .checklist } }
+    public var drills: [Document] { documents.filter { $0.kind == .drill } }
+
+    /// The problems of one document's file.
+    public func diagnostics(of document: Document) -> [Diagnostic] {
+        diagnostics.filter { $0.file == displayPrefix + document.path }
+    }
+
+    public func footer(for document: Document) -> PaperFooter {
+        PaperFooter(source: displayPrefix + document.path, commit: commit, dirty: dirty, printed: today)
+    }
+
+    public func checklistPaper(_ document: Document) throws -> Paper {
+        try PaperBuilder.checklist(document, displayPath: displayPrefix + document.path, footer: footer(for: document))
+    }
+
+    public func drillPapers(_ document: Document) throws -> (responder: Paper, facilitator: Paper) {
+        try PaperBuilder.drill(document, documents: documents, displayPrefix: displayPrefix, footer: footer(for: document))
+    }
+
+    /// The short name of a document: its file name without `.md`.
+    public static func shortName(_ document: Document) -> String {
+        let file = document.path.split(separator: "/").last.map(String.init) ?? document.path
+        return file.hasSuffix(Document.markdownExtension) ? String(file.dropLast(Document.markdownExtension.count)) : file
+    }
+
+    /// Finds a document by file name, path or title (any case); an unambiguous prefix of the
+    /// file name or title is enough. `what` names the kind in messages ("checklist").
+    public static func find(_ name: String, in candidates: [Document], app: String?, what: String) throws -> Document {
+        let pool = app.map { app in candidates.filter { $0.app == app } } ?? candidates
+        if let app, pool.isEmpty {
+            throw LookupError.noneForApp(what: what, app: app, apps: Set(candidates.compactMap(\.app)).sorted())
+        }
+        if pool.isEmpty { throw LookupError.none(what: what) }
+        let wanted = name.trimmed().lowercased()
+        func keys(_ document: Document) -> [String] {
+            let path = document.path.lowercased()
+            let withoutExtension = path.hasSuffix(Document.markdownExtension) ? String(path.dropLast(Document.markdownExtension.count)) : path
+            return [shortName(document).lowercased(), withoutExtension, path, document.title.lowercased()]
+        }
+        let exact = pool.filter { keys($0).contains(wanted) }
+        if exact.count == 1 { return exact[0] }
+        if exact.count > 1 { throw LookupError.ambiguous(what: what, name: name, matches: exact.map(\.path)) }
+        let prefixed = pool.filter { document in
+            let key = keys(document)
+            return key[0].hasPrefix(wanted) || key[1].hasPrefix(wanted) || key[3].hasPrefix(wanted)
+        }
+        if prefixed.count == 1 { return prefixed[0] }
+        if prefixed.count > 1 { throw LookupError.ambiguous(what: what, name: name, matches: prefixed.map(\.path)) }
+        throw LookupError.notFound(what: what, name: name, closest: closest(to: wanted, in: pool))
+    }
+
+    /// The names nearest to `name` by edit distance, best first.
+    static func closest(to name: String, in documents: [Document], count: Int = 3) -> [String] {
+        let scored = documents.map { document -> (String, Int) in
+            let short = shortName(document)
+            let distance = min(editDistance(name, short.lowercased()), editDistance(name, document.title.lowercased()))
+            return (short, distance)
+        }
+        let limit = max(3, name.count / 2)
+        return scored.filter { $0.1 <= limit }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(count).map(\.0)
+    }
+
+    /// Levenshtein distance over characters.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+
+    public enum LookupError: Error, CustomStringConvertible, Equatable {
+        case none(what: String)
+        case noneForApp(what: String, app: String, apps: [String])
+        case ambiguous(what: String, name: String, matches: [String])
+        case notFound(what: String, name: String, closest: [String])
+
+        public var description: String {
+            switch self {
+            case .none(let what):
+                return "the source folder has no \(what)s"
+            case .noneForApp(let what, let app, let apps):
+                return "application '\(app)' has no \(what)s" + (apps.isEmpty ? "" : " (applications with \(what)s: \(apps.joined(separator: ", ")))")
+            case .ambiguous(let what, let name, let matches):
+                return "'\(name)' matches \(matches.count) \(what)s: \(matches.joined(separator: ", ")); give more of the name (or --app)"
+            case .notFound(let what, let name, let closest):
+                return "no \(what) named '\(name)'" + (closest.isEmpty ? "" : "; did you mean \(closest.map { "'\($0)'" }.joined(separator: " or "))?")
+                    + " (--list shows them all)"
+            }
+        }
+    }
+}
+
+/// Writing a paper to a file or standard output.
+public enum PaperFile {
+    public enum Format: String, Sendable, CaseIterable {
+        case pdf, html, text
+        public var fileExtension: String { self == .text ? "txt" : rawValue }
+    }
+
+    /// The paper in a format, as bytes. A PDF is drawn into a temporary file and read back.
+    public static func render(_ paper: Paper, format: Format, size: PaperSize) throws -> [UInt8] {
+        switch format {
+        case .text: return Array(paper.plainText().utf8)
+        case .html: return Array(paper.html(size: size, stylesheet: .inline).utf8)
+        case .pdf:
+            let temporary = FileManager.default.temporaryDirectory
+                .appendingPathComponent("runbook-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).pdf").path
+            defer { unlink(temporary) }
+            try paper.writePDF(to: temporary, size: size)
+            guard let data = FileManager.default.contents(atPath: temporary) else {
+                throw PaperOutputError.cannotWrite(temporary, reason: "the PDF could not be read back")
+            }
+            return Array(data)
+        }
+    }
+
+    /// Writes `bytes` to `path` beside it first and then renames, so a reader never sees half
+    /// a file; refuses to replace an existing file unless `force`.
+    public static func write(_ bytes: [UInt8], to path: String, force: Bool) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { throw PaperOutputError.cannotWrite(path, reason: "it is a folder") }
+            if !force { throw PaperOutputError.exists(path) }
+        }
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp").path
+        do {
+            try FileWriter.write(bytes, to: temporary)
+        } catch {
+            throw PaperOutputError.cannotWrite(path, reason: "\(error)")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw PaperOutputError.cannotWrite(path, reason: reason)
+        }
+    }
+}
