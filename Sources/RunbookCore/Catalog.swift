@@ -40,6 +40,8 @@ public struct Catalog: Sendable {
     /// Postmortems, newest first.
     public let postmortems: [Int]
     public let checklists: [Int]
+    /// Drills, by title.
+    public let drills: [Int]
     /// Symptom documents, by title.
     public let symptoms: [Int]
     public let review: [ReviewState]
@@ -56,6 +58,7 @@ public struct Catalog: Sendable {
 
     /// Generated list pages, relative to the site root; a document may not take these paths.
     static let checklistsPage = "checklists/index.html"
+    static let drillsPage = "drills/index.html"
     static let postmortemsPage = "postmortems/index.html"
     static let tagsPage = "tags/index.html"
 
@@ -111,6 +114,10 @@ public struct Catalog: Sendable {
         self.postmortems = postmortems
         self.checklists = documents.indices
             .filter { documents[$0].kind == .checklist }
+            .sorted { documents[$0].title.localizedStandardCompare(documents[$1].title) == .orderedAscending }
+
+        self.drills = documents.indices
+            .filter { documents[$0].kind == .drill }
             .sorted { documents[$0].title.localizedStandardCompare(documents[$1].title) == .orderedAscending }
 
         self.symptoms = documents.indices

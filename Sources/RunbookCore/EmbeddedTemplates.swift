@@ -59,6 +59,8 @@ enum EmbeddedTemplates {
   <p class="kind">{{kindLabel}}{{#app}} · <a href="{{root}}{{url}}">{{title}}</a>{{/app}}{{#severity}} <span class="badge sev sev-{{severity}}">{{severity}}</span>{{/severity}}</p>
   <h1>{{title}}</h1>
   {{#summary}}<p class="lede">{{summary}}</p>{{/summary}}
+  {{#printView}}<p class="print-link"><a href="{{root}}{{printView}}">Print view</a> <span class="meta">· the paper for a drill or an incident, or <code>runbook checklist</code> for a PDF</span></p>{{/printView}}
+  {{#facilitatorNotesShown}}<div class="banner overdue" role="note"><strong>Facilitator notes are on this page.</strong> This site was built with <code>--include-facilitator-notes</code>; do not show it to the responders.</div>{{/facilitatorNotesShown}}
   {{#review.overdue}}
   <div class="banner overdue" role="alert"><strong>Overdue for review.</strong> Last reviewed {{review.lastReviewed}}; it was due {{review.due}} ({{review.daysLate}} days ago). Check every step against production before you trust it, then update <code>last_reviewed</code>.</div>
   {{/review.overdue}}
@@ -67,6 +69,7 @@ enum EmbeddedTemplates {
     {{#review.lastReviewed}}<div><dt>Last reviewed</dt><dd>{{review.lastReviewed}}{{^review.overdue}} <span class="meta">(next by {{review.due}})</span>{{/review.overdue}}</dd></div>{{/review.lastReviewed}}
     {{#date}}<div><dt>Date</dt><dd>{{date}}</dd></div>{{/date}}
     {{#duration}}<div><dt>Duration</dt><dd>{{duration}}</dd></div>{{/duration}}
+    {{#difficulty}}<div><dt>Difficulty</dt><dd>{{difficulty}}</dd></div>{{/difficulty}}
     {{#impact}}<div><dt>Impact</dt><dd>{{impact}}</dd></div>{{/impact}}
     {{^empty(apps)}}<div><dt>Applications</dt><dd>{{#apps}}<a href="{{root}}{{url}}">{{title}}</a> {{/apps}}</dd></div>{{/empty(apps)}}
     {{^empty(alerts)}}<div><dt>Alerts</dt><dd>{{#alerts}}<code>{{.}}</code> {{/alerts}}</dd></div>{{/empty(alerts)}}
@@ -75,6 +78,18 @@ enum EmbeddedTemplates {
     {{#extra}}<div><dt>{{key}}</dt><dd>{{value}}</dd></div>{{/extra}}
   </dl>
 </header>
+{{^empty(objectives)}}
+<section class="related objectives" aria-labelledby="rb-objectives">
+  <h2 id="rb-objectives">Objectives</h2>
+  <ul>{{#objectives}}<li>{{.}}</li>{{/objectives}}</ul>
+</section>
+{{/empty(objectives)}}
+{{^empty(drillApplies)}}
+<section class="related" aria-labelledby="rb-applies">
+  <h2 id="rb-applies">What applies</h2>
+  <ul>{{#drillApplies}}<li><span class="badge kind-badge">{{kindLabel}}</span> <a href="{{root}}{{url}}">{{title}}</a></li>{{/drillApplies}}</ul>
+</section>
+{{/empty(drillApplies)}}
 {{^empty(forSymptom)}}
 <section class="related for-symptom" aria-labelledby="rb-for-symptom">
   <h2 id="rb-for-symptom">In this knowledge base</h2>
@@ -106,6 +121,27 @@ enum EmbeddedTemplates {
 </div>
 </div>
 </article>
+
+"""#,
+        "drills.mustache": #"""
+<nav class="breadcrumbs" aria-label="Breadcrumbs"><a href="{{root}}index.html">Home</a> › <span>Drills</span></nav>
+<header class="page-header">
+  <p class="kind">Game days</p>
+  <h1>Drills</h1>
+  <p class="lede">Staged outages to practise on. Print a packet with <code>runbook drill NAME</code>: the responders get the brief, the objectives, the checklists and a cheat sheet; the facilitator gets a separate sheet with the notes.</p>
+</header>
+{{^empty(items)}}
+<ul class="drill-list">
+{{#items}}
+  <li class="drill">
+    <h2><a href="{{root}}{{url}}">{{title}}</a></h2>
+    <p class="meta">{{#appTitle}}{{appTitle}} · {{/appTitle}}{{#difficulty}}{{difficulty}} · {{/difficulty}}{{#duration}}{{duration}} · {{/duration}}<code>runbook drill {{shortName}}</code></p>
+    {{^empty(objectives)}}<ul class="objectives">{{#objectives}}<li>{{.}}</li>{{/objectives}}</ul>{{/empty(objectives)}}
+  </li>
+{{/items}}
+</ul>
+{{/empty(items)}}
+{{^items}}<p class="meta">No drills yet. Add one under <code>drills/</code>.</p>{{/items}}
 
 """#,
         "home.mustache": ##"""
@@ -198,6 +234,7 @@ enum EmbeddedTemplates {
         <li><a href="{{root}}checklists/index.html"{{#navChecklists}} aria-current="page"{{/navChecklists}}>Checklists</a></li>
         <li><a href="{{root}}postmortems/index.html"{{#navPostmortems}} aria-current="page"{{/navPostmortems}}>Postmortems</a></li>
         <li><a href="{{root}}symptoms/index.html"{{#navSymptoms}} aria-current="page"{{/navSymptoms}}>Symptoms</a></li>
+        <li><a href="{{root}}drills/index.html"{{#navDrills}} aria-current="page"{{/navDrills}}>Drills</a></li>
         <li><a href="{{root}}tags/index.html"{{#navTags}} aria-current="page"{{/navTags}}>Tags</a></li>
       </ul>
     </nav>

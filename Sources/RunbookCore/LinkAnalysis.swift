@@ -49,7 +49,7 @@ struct LinkAnalysis: Sendable {
                              line: line, column: reference.column)
             }
         }
-        for entry in document.meta.runbooks {
+        for entry in document.meta.runbooks + document.meta.checklists {
             note(entry.value, line: entry.line, column: entry.column)
         }
         diagnostics = sink.diagnostics

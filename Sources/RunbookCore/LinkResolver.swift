@@ -46,7 +46,8 @@ struct LinkResolver: Sendable {
         outputPaths = documents.map(\.outputPath)
         self.staticFiles = Set(staticFiles)
         var folders: [String: String] = ["": "index.html", "checklists": Catalog.checklistsPage,
-                                         "postmortems": Catalog.postmortemsPage, "tags": Catalog.tagsPage]
+                                         "postmortems": Catalog.postmortemsPage, "tags": Catalog.tagsPage,
+                                         "drills": Catalog.drillsPage]
         for app in apps { folders[app.id] = app.outputPath }
         folderPages = folders
     }

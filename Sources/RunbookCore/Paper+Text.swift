@@ -21,7 +21,7 @@ extension Paper {
                 out.append(Paper.fields(PaperWords.roles.map { ($0 == "Communications" ? "Comms" : $0, 12) }, width: width))
             case .timeBoxes:
                 out.append("")
-                out.append(PaperWords.timeBoxes.map { "\($0): ______" }.joined(separator: "  ") + "  (\(PaperWords.timeHint))")
+                out.append(PaperWords.timeBoxes.map { "\($0) ______" }.joined(separator: "  ") + "  (UTC)")
             case .heading(let level, let text):
                 out.append("")
                 let title = level <= 2 ? Paper.textOf(text).uppercased() : Paper.textOf(text)

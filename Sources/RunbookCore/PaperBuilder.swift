@@ -49,15 +49,17 @@ public enum PaperBuilder {
         let runbooks = drill.meta.runbooks.compactMap(target)
         let (responderBody, facilitatorBody) = drill.bodySplitForFacilitator
 
-        var opening: [PaperBlock] = [.incidentHeader, .timeBoxes]
+        let furniture: [PaperBlock] = [.incidentHeader, .timeBoxes]
+        // The objectives are boxes to tick: the debrief goes through them.
+        var objectives: [PaperBlock] = []
         if !drill.meta.objectives.isEmpty {
-            opening.append(.heading(level: 2, [PaperInline("Objectives")]))
-            opening += drill.meta.objectives.map { .item(inlineText(ofMarkdownLine: $0), depth: 0) }
+            objectives.append(.heading(level: 2, [PaperInline("Objectives")]))
+            objectives += drill.meta.objectives.map { .item(inlineText(ofMarkdownLine: $0), depth: 0) }
         }
         var facts: [String] = []
         if let difficulty = drill.meta.difficulty { facts.append("difficulty: \(difficulty)") }
         if let duration = drill.meta.duration { facts.append("time box: \(duration)") }
-        if !facts.isEmpty { opening.append(.note([PaperInline(facts.joined(separator: " · "), .emphasis)], marker: nil, depth: 0)) }
+        if !facts.isEmpty { objectives.append(.note([PaperInline(facts.joined(separator: " · "), .emphasis)], marker: nil, depth: 0)) }
         let brief = blocks(of: responderBody, skippingTitle: drill.title)
 
         var applies: [PaperBlock] = []
@@ -82,10 +84,10 @@ public enum PaperBuilder {
         cheatSheet += cheatSheetSymptoms.compactMap { symptomsByID[$0].map { .symptom(cheatSheetEntry($0)) } }
         let forms: [PaperBlock] = [.pageBreak, .form(PaperWords.timelineSheet), .form(PaperWords.decisionsLog)]
 
-        let responderBlocks = opening + brief + applies + printedChecklists + cheatSheet + forms
+        let responderBlocks = furniture + brief + objectives + applies + printedChecklists + cheatSheet + forms
         let responder = Paper(title: drill.title, purpose: .responderPacket, app: drill.app, blocks: responderBlocks, footer: footer)
         let notes = blocks(of: facilitatorBody, skippingTitle: nil)
-        let facilitatorBlocks = (drill.meta.objectives.isEmpty ? [] : Array(opening.dropFirst(2))) + notes + [.pageBreak]
+        let facilitatorBlocks = objectives + notes + [.pageBreak]
             + [.heading(level: 1, [PaperInline("What the responders have")])] + brief + applies + printedChecklists + cheatSheet
         let facilitator = Paper(title: drill.title, purpose: .facilitatorSheet, app: drill.app, blocks: facilitatorBlocks, footer: footer)
         return (responder, facilitator)
@@ -116,11 +118,26 @@ public enum PaperBuilder {
                 tellApart = first.plainText.replacingOccurrences(of: "\n", with: " ").trimmed()
             }
         }
-        let examples = symptom.meta.signatures.map(\.value).filter { !$0.contains("...") && $0.count > 12 }
         return PaperSymptom(id: symptom.symptomID ?? symptom.path, title: symptom.title,
                             summary: firstSentences(symptom.meta.summary ?? "", count: 2),
-                            examples: Array(examples.prefix(cheatSheetExamples)), causes: causes,
+                            examples: distinctExamples(symptom.meta.signatures.map(\.value)), causes: causes,
                             firstCheck: firstCheck, tellApart: tellApart)
+    }
+
+    /// A few of a symptom's signatures that read differently: whole messages (no `...` gaps),
+    /// each sharing at most half its words with those already taken.
+    static func distinctExamples(_ signatures: [String]) -> [String] {
+        let minimumLength = 12
+        var taken: [String] = []
+        var seenWords = Set<String>()
+        for signature in signatures where !signature.contains("...") && signature.count >= minimumLength {
+            let words = Set(signature.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init))
+            guard !words.isEmpty, words.intersection(seenWords).count * 2 <= words.count else { continue }
+            taken.append(signature)
+            seenWords.formUnion(words)
+            if taken.count == cheatSheetExamples { break }
+        }
+        return taken
     }
 
     /// A cause as its bold lead ("**The service is not running.** It crashed…") or its first sentence.

@@ -48,7 +48,8 @@ public struct PrintSource: Sendable {
     }
 
     /// Finds a document by file name, path or title (any case); an unambiguous prefix of the
-    /// file name or title is enough. `what` names the kind in messages ("checklist").
+    /// file name (its leading number may be left out) or title is enough, or failing that a
+    /// part of either that only one has. `what` names the kind in messages ("checklist").
     public static func find(_ name: String, in candidates: [Document], app: String?, what: String) throws -> Document {
         let pool = app.map { app in candidates.filter { $0.app == app } } ?? candidates
         if let app, pool.isEmpty {
@@ -59,17 +60,24 @@ public struct PrintSource: Sendable {
         func keys(_ document: Document) -> [String] {
             let path = document.path.lowercased()
             let withoutExtension = path.hasSuffix(Document.markdownExtension) ? String(path.dropLast(Document.markdownExtension.count)) : path
-            return [shortName(document).lowercased(), withoutExtension, path, document.title.lowercased()]
+            let short = shortName(document).lowercased()
+            // `01-dns-record-deleted` answers to `dns-record-deleted` too.
+            let unnumbered = String(short.drop(while: \.isNumber).drop(while: { $0 == "-" || $0 == "_" }))
+            return [short, withoutExtension, path, document.title.lowercased(), unnumbered]
         }
         let exact = pool.filter { keys($0).contains(wanted) }
         if exact.count == 1 { return exact[0] }
         if exact.count > 1 { throw LookupError.ambiguous(what: what, name: name, matches: exact.map(\.path)) }
         let prefixed = pool.filter { document in
             let key = keys(document)
-            return key[0].hasPrefix(wanted) || key[1].hasPrefix(wanted) || key[3].hasPrefix(wanted)
+            return key[0].hasPrefix(wanted) || key[1].hasPrefix(wanted) || key[3].hasPrefix(wanted) || key[4].hasPrefix(wanted)
         }
         if prefixed.count == 1 { return prefixed[0] }
         if prefixed.count > 1 { throw LookupError.ambiguous(what: what, name: name, matches: prefixed.map(\.path)) }
+        // Last, a word from the middle of the name or title, if only one has it.
+        let containing = pool.filter { keys($0)[0].contains(wanted) || keys($0)[3].contains(wanted) }
+        if containing.count == 1 { return containing[0] }
+        if containing.count > 1 { throw LookupError.ambiguous(what: what, name: name, matches: containing.map(\.path)) }
         throw LookupError.notFound(what: what, name: name, closest: closest(to: wanted, in: pool))
     }
 

@@ -16,6 +16,9 @@ public struct BuildOptions: Sendable {
     public var verify: Bool = true
     /// Build the search index, its script shards and the search page (on by default).
     public var search: Bool = true
+    /// Keep the facilitator notes on drill pages (and in the search index). Off by default:
+    /// the site is for responders too.
+    public var includeFacilitatorNotes = false
 
     public init(source: URL, sourceDisplay: String? = nil, output: URL, outputDisplay: String? = nil,
                 templates: URL? = nil, templatesDisplay: String? = nil, time: Int = Int(Date().timeIntervalSince1970)) {
@@ -91,7 +94,9 @@ public enum SiteBuilder {
         // The built-in symptom knowledge base joins the team's documents (theirs win by id).
         let merged = SymptomBase.merge(team: loaded.documents, displayPrefix: displayPrefix)
         diagnostics += merged.diagnostics
-        let documents = merged.documents
+        // A drill's facilitator notes stay off the site (pages and index) unless asked for.
+        let documents = options.includeFacilitatorNotes ? merged.documents
+            : merged.documents.map { $0.kind == .drill ? $0.withoutFacilitatorNotes() : $0 }
         clock.lap("load and parse")
 
         // Model: applications, links, the catalog.
@@ -131,6 +136,7 @@ public enum SiteBuilder {
         var renderer = SiteRenderer(catalog: catalog, resolver: resolver, templates: templates, build: build,
                                     hrefs: analyses.map(\.hrefs))
         renderer.hasSearch = options.search
+        renderer.includesFacilitatorNotes = options.includeFacilitatorNotes
         let jobs = renderer.jobs
         let pagePaths = jobs.map(renderer.path(of:))
         diagnostics += collisions(pages: pagePaths, jobs: jobs, catalog: catalog, statics: loaded.staticFiles,
@@ -304,6 +310,8 @@ public enum SiteBuilder {
             case .tags: return (nil, "the list of tags")
             case .symptoms: return (nil, "the list of symptoms")
             case .search: return (nil, "the search page")
+            case .drills: return (nil, "the list of drills")
+            case .printView(let index): return (displayPrefix + catalog.documents[index].path, "the print view of \(catalog.documents[index].path)")
             }
         }
         var firstJob: [String: PageJob] = [:]

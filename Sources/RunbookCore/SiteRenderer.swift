@@ -11,6 +11,9 @@ enum PageJob: Sendable {
     case tag(Int)
     case symptoms
     case search
+    case drills
+    /// A checklist's print view: the paper, laid out for a browser's Print.
+    case printView(Int)
 }
 
 /// Renders the model into HTML pages through the templates. Pure: it reads the catalog and
@@ -26,12 +29,14 @@ struct SiteRenderer: Sendable {
     var symptomDocuments: [String: [Int]] = [:]
     /// Whether the site has the search index and page (`runbook build --no-search` leaves them out).
     var hasSearch = true
+    /// Whether drill pages keep their facilitator notes (`--include-facilitator-notes`).
+    var includesFacilitatorNotes = false
 
     /// Every page of the site. Application and home overviews (`index.md`) render inside
     /// their application's page and the home page, not as pages of their own. The list pages,
     /// which can be large, come first so that the cores share them out before the documents.
     var jobs: [PageJob] {
-        var jobs: [PageJob] = [.home, .checklists, .postmortems, .tags, .symptoms]
+        var jobs: [PageJob] = [.home, .checklists, .postmortems, .tags, .symptoms, .drills]
         if hasSearch { jobs.append(.search) }
         jobs += catalog.tags.indices.map(PageJob.tag)
         jobs += catalog.apps.indices.map(PageJob.app)
@@ -40,6 +45,7 @@ struct SiteRenderer: Sendable {
         where !embedded.contains(index) && !catalog.documents[index].isHomeIndex {
             jobs.append(.document(index))
         }
+        jobs += printable.map(PageJob.printView)
         return jobs
     }
 
@@ -54,11 +60,50 @@ struct SiteRenderer: Sendable {
         case .tag(let index): return catalog.tags[index].page
         case .symptoms: return SymptomBase.indexPage
         case .search: return SiteSearch.page
+        case .drills: return Catalog.drillsPage
+        case .printView(let index): return SiteRenderer.printPath(of: catalog.documents[index])
+        }
+    }
+
+    /// `checklists/first-response.html` → `checklists/first-response.print.html`.
+    static func printPath(of document: Document) -> String {
+        let page = document.outputPath
+        return (page.hasSuffix(".html") ? String(page.dropLast(".html".count)) : page) + ".print.html"
+    }
+
+    /// The checklists that have a print view: those with task items to tick.
+    var printable: [Int] {
+        catalog.checklists.filter { SiteRenderer.hasTaskItems(catalog.documents[$0]) }
+    }
+
+    static func hasTaskItems(_ document: Document) -> Bool {
+        var hasItem = false
+        document.body.forEach { node in
+            if case .item(task: .some) = node.kind { hasItem = true }
+        }
+        return hasItem
+    }
+
+    /// The paper of a checklist, as printed from the site.
+    private func printView(_ index: Int, page: String) -> String {
+        let document = catalog.documents[index]
+        let footer = PaperFooter(source: SitePath.folderPrefix(build.source) + document.path, toolVersion: build.version,
+                                 commit: build.commit, dirty: build.dirty, printed: build.day)
+        let root = SitePath.rootPrefix(of: page)
+        let back = String(document.outputPath.split(separator: "/").last ?? "")
+        do {
+            let paper = try PaperBuilder.checklist(document, displayPath: footer.source, footer: footer)
+            return paper.html(size: nil, stylesheet: .link(root + Catalog.assetsFolder + "/" + Paper.stylesheetAsset),
+                              backLink: (back, "back to the checklist"))
+        } catch {
+            // `printable` lists only checklists with items; this is not reached.
+            return "<!DOCTYPE html><title>\(HTML.escape(document.title))</title><p>\(HTML.escape("\(error)"))</p>"
         }
     }
 
     func render(_ job: PageJob) -> String {
         let page = path(of: job)
+        if case .printView(let index) = job { return printView(index, page: page) }
         var context = baseContext(page: page)
         let template: PageTemplate
         switch job {
@@ -73,6 +118,7 @@ struct SiteRenderer: Sendable {
             context["navChecklists"] = kind == .checklist
             context["navPostmortems"] = kind == .postmortem
             context["navSymptoms"] = kind == .symptom
+            context["navDrills"] = kind == .drill
         case .app(let index):
             template = .app
             context.merge(appContext(index, page: page)) { $1 }
@@ -104,6 +150,20 @@ struct SiteRenderer: Sendable {
             context["description"] = "Common failures: what each error means, how each stack words it, its usual causes and the first checks. Paste an error into the search box to land on the right one."
             context["items"] = catalog.symptoms.map { item($0) }
             context["navSymptoms"] = true
+        case .drills:
+            template = .drills
+            context["pageTitle"] = "Drills"
+            context["items"] = catalog.drills.map { index -> [String: Any] in
+                var entry = item(index)
+                let document = catalog.documents[index]
+                entry["objectives"] = document.meta.objectives
+                entry["difficulty"] = TemplateText(document.meta.difficulty)
+                entry["shortName"] = PrintSource.shortName(document)
+                return entry
+            }
+            context["navDrills"] = true
+        case .printView:
+            template = .layout  // drawn above, without the templates
         case .search:
             template = .search
             context["pageTitle"] = "Search"
@@ -296,7 +356,8 @@ struct SiteRenderer: Sendable {
             "kindPlural": document.kind.plural.prefix(1).uppercased() + document.kind.plural.dropFirst(),
             "kindListURL": TemplateText(document.kind == .postmortem ? Catalog.postmortemsPage
                                         : document.kind == .checklist ? Catalog.checklistsPage
-                                        : document.kind == .symptom ? SymptomBase.indexPage : nil),
+                                        : document.kind == .symptom ? SymptomBase.indexPage
+                                        : document.kind == .drill ? Catalog.drillsPage : nil),
             "owners": meta.owners,
             "tags": tagLinks(meta.tags),
             "symptoms": meta.symptoms.map(\.value),
@@ -311,6 +372,17 @@ struct SiteRenderer: Sendable {
             "sourcePath": document.isBuiltIn ? "built into runbook: \(document.path)" : SitePath.folderPrefix(build.source) + document.path,
         ]
         if let summary = meta.summary, document.kind == .symptom { context["summary"] = summary }
+        context["printView"] = TemplateText(document.kind == .checklist && SiteRenderer.hasTaskItems(document)
+                                            ? encoded(SiteRenderer.printPath(of: document)) : nil)
+        if document.kind == .drill {
+            context["objectives"] = meta.objectives
+            context["difficulty"] = TemplateText(meta.difficulty)
+            context["drillApplies"] = (meta.checklists + meta.runbooks).compactMap { entry -> [String: Any]? in
+                guard case .success(.document(let target, _)) = resolver.resolve(entry.value, from: index) else { return nil }
+                return item(target)
+            }
+            context["facilitatorNotesShown"] = includesFacilitatorNotes && document.hasFacilitatorNotes
+        }
         if let id = document.symptomID {
             context["forSymptom"] = (symptomDocuments[id] ?? []).sorted { catalog.listRank[$0] < catalog.listRank[$1] }.map { item($0) }
         } else {

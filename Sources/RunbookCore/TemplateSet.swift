@@ -108,7 +108,7 @@ public struct TemplateSet: Sendable {
 
 /// The templates the site generator renders; others may exist as partials.
 enum PageTemplate: String, CaseIterable {
-    case layout, home, app, document, list, postmortems, tags, search
+    case layout, home, app, document, list, postmortems, tags, search, drills
 }
 
 /// A text value for templates that counts as false in a section when it is empty, so that

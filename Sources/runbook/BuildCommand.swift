@@ -36,6 +36,9 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .long, help: "Leave out the search index, the search box and search page (a smaller site).")
     var noSearch = false
 
+    @Flag(name: .long, help: "Keep the facilitator notes on drill pages (by default the site leaves them out: responders read it too).")
+    var includeFacilitatorNotes = false
+
     @Flag(name: [.short, .long], help: "Print only problems, no summary.")
     var quiet = false
 
@@ -86,6 +89,7 @@ struct BuildCommand: ParsableCommand {
             options.time = epoch
         }
         options.search = !noSearch
+        options.includeFacilitatorNotes = includeFacilitatorNotes
 
         let report: BuildReport
         do {
