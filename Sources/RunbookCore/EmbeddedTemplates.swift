@@ -396,6 +396,16 @@ pre.code { border-left: 1.5pt solid #888; padding-left: 2.5mm; margin-left: 8mm;
   .screen-only { display: none; }
 }
 
+/* Column widths of the forms (PaperWords in the code: the same shares as the PDF). */
+.form-decisions th:nth-child(1) { width: 9%; }
+.form-decisions th:nth-child(2) { width: 38%; }
+.form-decisions th:nth-child(3) { width: 9%; }
+.form-decisions th:nth-child(4) { width: 20%; }
+.form-decisions th:nth-child(5) { width: 24%; }
+.form-timeline th:nth-child(1) { width: 13%; }
+.form-timeline th:nth-child(2) { width: 65%; }
+.form-timeline th:nth-child(3) { width: 22%; }
+
 """#,
         "assets/site.js": ##"""
 // runbook: small progressive enhancements; every page works without this file.

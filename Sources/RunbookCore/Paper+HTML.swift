@@ -73,13 +73,10 @@ extension Paper {
         case .code(let code, let depth):
             return "<pre class=\"code depth-\(depth)\"><code>\(HTML.escape(code))</code></pre>\n"
         case .form(let form):
-            var out = "<section class=\"form\"><h2 class=\"paper-heading level-2\"><span class=\"text\">\(HTML.escape(form.title))</span></h2>"
-            out += "<p class=\"note\">\(HTML.escape(form.instructions))</p>\n<table><colgroup>"
-            let total = form.columns.map(\.weight).reduce(0, +)
-            for column in form.columns {
-                out += "<col style=\"width: \(String(format: "%.1f", 100 * column.weight / total))%\">"
-            }
-            out += "</colgroup><thead><tr>" + form.columns.map { "<th>\(HTML.escape($0.title))</th>" }.joined() + "</tr></thead><tbody>"
+            var out = "<section class=\"form form-\(form.id)\"><h2 class=\"paper-heading level-2\"><span class=\"text\">\(HTML.escape(form.title))</span></h2>"
+            // Column widths come from paper.css (inline styles would be unsafe to allow).
+            out += "<p class=\"note\">\(HTML.escape(form.instructions))</p>\n<table>"
+            out += "<thead><tr>" + form.columns.map { "<th>\(HTML.escape($0.title))</th>" }.joined() + "</tr></thead><tbody>"
             let emptyRow = "<tr>" + String(repeating: "<td></td>", count: form.columns.count) + "</tr>"
             out += String(repeating: emptyRow, count: form.rows)
             return out + "</tbody></table></section>\n"

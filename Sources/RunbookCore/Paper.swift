@@ -58,6 +58,8 @@ public struct PaperForm: Sendable, Equatable {
         /// Share of the width, relative to the other columns.
         public var weight: Double
     }
+    /// Names the form in the print stylesheet (`form-decisions`), which sets its column widths.
+    public var id: String
     public var title: String
     public var instructions: String
     public var columns: [Column]
@@ -137,6 +139,7 @@ enum PaperWords {
     static let tellApart = "Not to confuse with"
 
     static let decisionsLog = PaperForm(
+        id: "decisions",
         title: "Decisions and actions tried",
         instructions: "One line per change or decision. Back out what did not help before trying the next thing.",
         columns: [.init(title: "Time", weight: 1), .init(title: "What was decided or tried", weight: 4.2),
@@ -145,6 +148,7 @@ enum PaperWords {
         rows: 12)
 
     static let timelineSheet = PaperForm(
+        id: "timeline",
         title: "Timeline",
         instructions: "Everything seen and done, as it happens. Times in UTC; say where each fact came from.",
         columns: [.init(title: "Time (UTC)", weight: 1.2), .init(title: "What happened or was seen", weight: 6),

@@ -314,6 +314,11 @@ public enum SearchIndexBuilder {
 
     // MARK: - Whole index
 
+    /// Whether a document belongs in the index. Drills do not: they are staged outages whose
+    /// briefs quote the same errors as the real runbooks, and a responder searching an error
+    /// mid-drill should land on what a real incident offers, not on the drill.
+    public static func indexes(_ document: Document) -> Bool { document.kind != .drill }
+
     /// `urls[i]` is the page of `documents[i]` relative to the site root.
     public static func build(documents: [Document], urls: [String], manifest: SourceManifest) -> SearchIndexContent {
         let matcher = SymptomBase.matcher(for: documents)

@@ -38,8 +38,7 @@ public enum SearchIndexStore {
         let manifest = try SourceManifest.scan(root: source)
         let loaded = try SourceLoader.load(root: source, displayRoot: sourceDisplay)
         let merged = SymptomBase.merge(team: loaded.documents, displayPrefix: SitePath.folderPrefix(sourceDisplay))
-        // As on the site built by default: drills without their facilitator notes.
-        let documents = merged.documents.map { $0.kind == .drill ? $0.withoutFacilitatorNotes() : $0 }
+        let documents = merged.documents.filter(SearchIndexBuilder.indexes)
         let content = SearchIndexBuilder.build(documents: documents, urls: documents.map(\.outputPath), manifest: manifest)
         return (content, loaded.diagnostics + merged.diagnostics)
     }

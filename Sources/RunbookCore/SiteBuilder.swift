@@ -127,10 +127,12 @@ public enum SiteBuilder {
 
         // The search index builds on its own thread while the pages render: only the symptom
         // pages need it (the team's documents about each symptom), and they render last.
+        let searchable = documents.indices.filter { SearchIndexBuilder.indexes(documents[$0]) }
         let indexTask = BackgroundTask<(SearchIndexContent, [(path: String, bytes: [UInt8])])?> {
             guard options.search else { return nil }
             let manifest = try SourceManifest.scan(root: options.source, excluding: options.output)
-            let content = SearchIndexBuilder.build(documents: documents, urls: documents.map(\.outputPath), manifest: manifest)
+            let indexed = searchable.map { documents[$0] }
+            let content = SearchIndexBuilder.build(documents: indexed, urls: indexed.map(\.outputPath), manifest: manifest)
             return (content, SiteSearch.files(for: content))
         }
         var renderer = SiteRenderer(catalog: catalog, resolver: resolver, templates: templates, build: build,
@@ -190,7 +192,8 @@ public enum SiteBuilder {
                 for (index, symptom) in content.symptoms.enumerated() {
                     var members = Set(content.symptomDocuments[index])
                     for unit in content.symptomUnits[index] { members.insert(content.units[unit].document) }
-                    symptomDocuments[symptom.id] = members.filter { documents[$0].kind != .symptom }.sorted()
+                    // The index counts only the searchable documents; the pages count them all.
+                    symptomDocuments[symptom.id] = members.map { searchable[$0] }.filter { documents[$0].kind != .symptom }.sorted()
                 }
                 renderer.symptomDocuments = symptomDocuments
             }

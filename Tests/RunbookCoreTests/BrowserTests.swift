@@ -20,6 +20,40 @@ import Testing
         return result.stdout
     }
 
+    /// A checklist's print view, printed by Chromium from file:// with its print stylesheet:
+    /// every item whole on one page, and the paper's footer with "page i of n" on each page.
+    @Test(.enabled(if: chromium != nil && PaperTests.pdftotext != nil, "Chromium or pdftotext is not installed"))
+    func printViewPrintsAsPaper() throws {
+        let (_, out) = try SampleSiteTests.built.get()
+        let browser = try #require(Self.chromium)
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-chromium-\(UUID().uuidString)")
+        let pdf = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-print-\(UUID().uuidString).pdf")
+        defer {
+            try? FileManager.default.removeItem(at: profile)
+            try? FileManager.default.removeItem(at: pdf)
+        }
+        let page = out.appendingPathComponent("checklists/first-response.print.html")
+        let result = try run(browser, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)",
+                                       "--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)", page.absoluteString])
+        #expect(FileManager.default.fileExists(atPath: pdf.path), "Chromium printed nothing: \(result.stderr)")
+        let pages = try PaperTests.pages(of: pdf).map(PaperTests.squeezed)
+        #expect(pages.count >= 2)
+        let source = try PaperTests.sample()
+        let paper = try source.checklistPaper(try PrintSource.find("first-response", in: source.checklists, app: nil, what: "checklist"))
+        for item in paper.items {
+            let text = PaperTests.squeezed(item.plain)
+            let holding = pages.filter { $0.contains(text) }.count
+            #expect(holding == 1, "item not whole on one printed page: \(item.plain)")
+        }
+        for (index, text) in pages.enumerated() {
+            let numbered = text.contains(PaperTests.squeezed("page \(index + 1) of \(pages.count)"))
+            let stamped = text.contains(PaperTests.squeezed("checklists/first-response.md"))
+            #expect(numbered && stamped, "page \(index + 1) lacks its page number or footer")
+        }
+        let help = pages.joined().contains(PaperTests.squeezed("This page is laid out for paper"))
+        #expect(!help, "the on-screen help was printed")
+    }
+
     /// The site's search page, opened from file:// with ?q=, shows the same top results as
     /// `runbook search` for every query of the shared fixture file.
     @Test(.enabled(if: chromium != nil, "Chromium is not installed: .ci/install-deps --browser"))

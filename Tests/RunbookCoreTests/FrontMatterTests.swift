@@ -77,7 +77,7 @@ import Testing
 
     @Test func unknownKindIsAnError() {
         let (document, diagnostics) = SourceLoader.parseDocument(path: "a.md", text: "---\ntitle: T\nkind: playbook\n---\n")
-        #expect(diagnostics.map(\.description) == ["a.md:3:1: error: unknown kind 'playbook'; expected one of runbook, checklist, postmortem, symptom"])
+        #expect(diagnostics.map(\.description) == ["a.md:3:1: error: unknown kind 'playbook'; expected one of runbook, checklist, postmortem, symptom, drill"])
         #expect(document.kind == .runbook)
     }
 
