@@ -406,6 +406,13 @@ pre.code { border-left: 1.5pt solid #888; padding-left: 2.5mm; margin-left: 8mm;
 .form-timeline th:nth-child(2) { width: 65%; }
 .form-timeline th:nth-child(3) { width: 22%; }
 
+/* Tables of the checklist itself. */
+.doc-table { width: 100%; border-collapse: collapse; margin: 1mm 0 3mm; font-size: 8.5pt; }
+.doc-table th { background: #e6e6e6; text-align: left; font-size: 7.5pt; }
+.doc-table th, .doc-table td { border: 0.5pt solid #000; padding: 1mm 1.3mm; vertical-align: top; }
+.doc-table tr { break-inside: avoid; }
+.paper-facilitator .paper-title .subtitle { border: 1.5pt solid #000; display: inline-block; padding: 0.5mm 2mm; }
+
 """#,
         "assets/site.js": ##"""
 // runbook: small progressive enhancements; every page works without this file.

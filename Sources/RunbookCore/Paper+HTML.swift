@@ -37,14 +37,14 @@ extension Paper {
         out += "This page is laid out for paper: print it with your browser (Ctrl+P or ⌘P).</p>\n"
         out += "<header class=\"paper-title\"><h1>\(HTML.escape(title))</h1><p class=\"subtitle\">\(HTML.escape(subtitle))</p></header>\n"
         for (index, block) in blocks.enumerated() {
-            out += html(of: block, next: blocks.dropFirst(index + 1).first)
+            out += html(of: block, showsColumns: sectionHasItems(headingAt: index))
         }
         out += "<footer class=\"screen-only paper-footer\">\(HTML.escape(footer.text))</footer>\n"
         out += "</body>\n</html>\n"
         return out
     }
 
-    private func html(of block: PaperBlock, next: PaperBlock?) -> String {
+    private func html(of block: PaperBlock, showsColumns: Bool) -> String {
         switch block {
         case .incidentHeader:
             var out = "<div class=\"fields\">"
@@ -59,7 +59,7 @@ extension Paper {
         case .heading(let level, let text):
             let tag = "h\(min(level + 1, 6))"
             var columns = ""
-            if case .item = next {
+            if showsColumns {
                 columns = "<span class=\"columns\">" + PaperWords.itemColumns.map { "<span>\(HTML.escape($0))</span>" }.joined() + "</span>"
             }
             return "<\(tag) class=\"paper-heading level-\(level)\"><span class=\"text\">\(Paper.html(text))</span>\(columns)</\(tag)>\n"
@@ -72,6 +72,11 @@ extension Paper {
                 + "<span class=\"blank\" aria-label=\"initials\"></span></div>\n"
         case .code(let code, let depth):
             return "<pre class=\"code depth-\(depth)\"><code>\(HTML.escape(code))</code></pre>\n"
+        case .table(let rows):
+            guard let header = rows.first else { return "" }
+            var out = "<table class=\"doc-table\"><thead><tr>" + header.map { "<th>\(Paper.html($0))</th>" }.joined() + "</tr></thead><tbody>"
+            for row in rows.dropFirst() { out += "<tr>" + row.map { "<td>\(Paper.html($0))</td>" }.joined() + "</tr>" }
+            return out + "</tbody></table>\n"
         case .form(let form):
             var out = "<section class=\"form form-\(form.id)\"><h2 class=\"paper-heading level-2\"><span class=\"text\">\(HTML.escape(form.title))</span></h2>"
             // Column widths come from paper.css (inline styles would be unsafe to allow).

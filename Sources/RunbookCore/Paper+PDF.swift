@@ -91,7 +91,7 @@ private struct PDFLayout {
         for (index, block) in paper.blocks.enumerated() {
             // A piece's `header` counts within its block; here it becomes a place in the whole.
             let base = pieces.count
-            pieces += self.pieces(for: block, next: paper.blocks.dropFirst(index + 1).first).map { piece in
+            pieces += self.pieces(for: block, showsColumns: paper.sectionHasItems(headingAt: index)).map { piece in
                 var piece = piece
                 piece.header = piece.header.map { $0 + base }
                 return piece
@@ -152,10 +152,19 @@ private struct PDFLayout {
         let titleHeight = canvas.text(Paper.markup(escaping: paper.title), font: Font.title, x: 0, y: 0, width: contentWidth, draw: false)
         let subtitleHeight = canvas.text(Paper.markup(escaping: paper.subtitle), font: Font.subtitle, x: 0, y: 0, width: contentWidth, draw: false)
         let height = titleHeight + subtitleHeight + 14
-        return Piece(height: height) { y in
+        // The facilitator's sheet says so in a frame, so it is not handed out by mistake.
+        let framed = paper.purpose == .facilitatorSheet
+        let subtitle = framed ? "<b>" + Paper.markup(escaping: paper.subtitle) + "</b>" : Paper.markup(escaping: paper.subtitle)
+        return Piece(height: height + (framed ? 4 : 0)) { y in
             canvas.text(Paper.markup(escaping: paper.title), font: Font.title, x: left, y: y, width: contentWidth)
-            canvas.text(Paper.markup(escaping: paper.subtitle), font: Font.subtitle, x: left, y: y + titleHeight + 2, width: contentWidth)
-            let ruleY = y + titleHeight + subtitleHeight + 6
+            let subtitleY = y + titleHeight + (framed ? 4 : 2)
+            if framed {
+                canvas.box(x: left, y: subtitleY - 2, width: contentWidth, height: subtitleHeight + 4, lineWidth: 1.5)
+                canvas.text(subtitle, font: Font.subtitle, x: left + 5, y: subtitleY, width: contentWidth - 10)
+            } else {
+                canvas.text(subtitle, font: Font.subtitle, x: left, y: subtitleY, width: contentWidth)
+            }
+            let ruleY = y + titleHeight + subtitleHeight + (framed ? 10 : 6)
             canvas.line(from: (left, ruleY), to: (left + contentWidth, ruleY), width: 1.5)
         }
     }
@@ -178,24 +187,21 @@ private struct PDFLayout {
 
     // MARK: - Blocks
 
-    private func pieces(for block: PaperBlock, next: PaperBlock?) -> [Piece] {
+    private func pieces(for block: PaperBlock, showsColumns: Bool) -> [Piece] {
         switch block {
         case .incidentHeader: return [incidentHeader()]
         case .timeBoxes: return [timeBoxes()]
-        case .heading(let level, let text): return [heading(level: level, text: text, showsColumns: Self.leadsToItems(next))]
+        case .heading(let level, let text): return [heading(level: level, text: text, showsColumns: showsColumns)]
         case .note(let text, let marker, let depth): return [note(text, marker: marker, depth: depth)]
         case .item(let text, let depth): return [item(text, depth: depth)]
         case .code(let code, let depth): return [codeBlock(code, depth: depth)]
+        case .table(let rows): return tablePieces(rows)
         case .form(let form): return formPieces(form)
         case .symptom(let symptom): return [symptomPiece(symptom)]
         case .pageBreak: return [Piece(height: 0, pageBreak: true)]
         }
     }
 
-    private static func leadsToItems(_ next: PaperBlock?) -> Bool {
-        if case .item = next { return true }
-        return false
-    }
 
     private func incidentHeader() -> Piece {
         let rows: [[(String, Double)]] = [
@@ -326,6 +332,46 @@ private struct PDFLayout {
                 }
             })
         }
+        return pieces
+    }
+
+    /// A Markdown table as a grid: columns as wide as their text asks (within limits), the
+    /// header row shaded and repeated when the table goes on to a new page.
+    private func tablePieces(_ rows: [[PaperText]]) -> [Piece] {
+        let columnCount = rows.map(\.count).max() ?? 0
+        guard columnCount > 0 else { return [] }
+        let padding = 4.0
+        let minimumShare = 0.12
+        var lengths = [Double](repeating: 1, count: columnCount)
+        for row in rows {
+            for (column, cell) in row.enumerated() { lengths[column] = max(lengths[column], Double(min(cell.plain.count, 60))) }
+        }
+        let total = lengths.reduce(0, +)
+        var shares = lengths.map { max($0 / total, minimumShare) }
+        let shareSum = shares.reduce(0, +)
+        shares = shares.map { $0 / shareSum }
+        let widths = shares.map { contentWidth * $0 }
+        var pieces: [Piece] = []
+        for (rowIndex, row) in rows.enumerated() {
+            let isHeader = rowIndex == 0
+            let markups = (0..<columnCount).map { column -> String in
+                let markup = column < row.count ? Paper.markup(row[column]) : ""
+                return isHeader ? "<b>" + markup + "</b>" : markup
+            }
+            let font = isHeader ? Font.small : Font.note
+            let heights = zip(markups, widths).map { canvas.text($0, font: font, x: 0, y: 0, width: $1 - 2 * padding, draw: false) }
+            let height = (heights.max() ?? 0) + 2 * padding
+            pieces.append(Piece(height: height, keepWithNext: isHeader, header: isHeader ? nil : 0) { y in
+                if isHeader { canvas.filledBox(x: left, y: y, width: contentWidth, height: height, gray: Metric.fillGray) }
+                var x = left
+                for (markup, width) in zip(markups, widths) {
+                    canvas.text(markup, font: font, x: x + padding, y: y + padding, width: width - 2 * padding)
+                    canvas.box(x: x, y: y, width: width, height: height, lineWidth: Metric.thinLine)
+                    x += width
+                }
+            })
+        }
+        pieces[pieces.count - 1].height += 6
         return pieces
     }
 

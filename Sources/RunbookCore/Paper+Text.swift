@@ -13,7 +13,7 @@ extension Paper {
         out += Paper.wrap(title.uppercased(), width: width)
         out.append(subtitle)
         out.append(rule)
-        for block in blocks {
+        for (blockIndex, block) in blocks.enumerated() {
             switch block {
             case .incidentHeader:
                 out.append("")
@@ -26,7 +26,7 @@ extension Paper {
                 out.append("")
                 let title = level <= 2 ? Paper.textOf(text).uppercased() : Paper.textOf(text)
                 let columns = PaperWords.itemColumns.joined(separator: "  ")
-                if level == 2, title.count + columns.count + 2 <= width, sectionHasItems(after: block) {
+                if level == 2, title.count + columns.count + 2 <= width, sectionHasItems(headingAt: blockIndex) {
                     out.append(title + String(repeating: " ", count: width - title.count - columns.count - 1) + columns)
                 } else {
                     out += Paper.wrap(title, width: width)
@@ -53,6 +53,14 @@ extension Paper {
                 let indent = String(repeating: " ", count: (depth + 1) * Paper.textIndent)
                 for line in code.split(separator: "\n", omittingEmptySubsequences: false) {
                     out += Paper.hardWrap(String(line), width: width - indent.count).map { indent + $0 }
+                }
+            case .table(let rows):
+                for (index, row) in rows.enumerated() {
+                    let line = row.map(Paper.textOf).joined(separator: " | ")
+                    out += Paper.wrap(index == 0 ? line.uppercased() : line, width: width - 2).enumerated().map {
+                        ($0.offset == 0 ? "" : "  ") + $0.element
+                    }
+                    if index == 0 { out.append(String(repeating: "-", count: min(width, line.count))) }
                 }
             case .form(let form):
                 out.append("")
@@ -93,11 +101,12 @@ extension Paper {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// Whether the section that `heading` opens has boxes to tick (then it shows the column titles).
-    private func sectionHasItems(after heading: PaperBlock) -> Bool {
-        guard let start = blocks.firstIndex(of: heading) else { return false }
-        for block in blocks[(start + 1)...] {
-            if case .heading(let level, _) = block, level <= 2 { return false }
+    /// Whether the heading at `index` opens a section with boxes to tick before the next
+    /// heading (then it shows the column titles "time" and "initials").
+    func sectionHasItems(headingAt index: Int) -> Bool {
+        guard case .heading = blocks[index] else { return false }
+        for block in blocks[(index + 1)...] {
+            if case .heading = block { return false }
             if case .item = block { return true }
         }
         return false

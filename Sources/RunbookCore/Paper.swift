@@ -92,6 +92,8 @@ public enum PaperBlock: Sendable, Equatable {
     /// A task to tick, with room for the time and initials.
     case item(PaperText, depth: Int)
     case code(String, depth: Int)
+    /// A table of the document (the first row is its header).
+    case table([[PaperText]])
     case form(PaperForm)
     case symptom(PaperSymptom)
     /// What follows starts on a new page.

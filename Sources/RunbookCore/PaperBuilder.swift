@@ -195,16 +195,8 @@ public enum PaperBuilder {
         case .blockQuote:
             for child in node.children { append(child, depth: depth, to: &out) }
         case .table:
-            for row in node.children {
-                let cells = row.children.map { inlineText($0.children) }
-                var text: PaperText = []
-                for (index, cell) in cells.enumerated() {
-                    if index > 0 { text.append(PaperInline(" | ")) }
-                    text += cell
-                }
-                if case .tableRow(isHeader: true) = row.kind { text = text.map { PaperInline($0.text, .strong) } }
-                out.append(.note(text, marker: nil, depth: depth))
-            }
+            let rows = node.children.map { row in row.children.map { inlineText($0.children) } }
+            if !rows.isEmpty { out.append(.table(rows)) }
         case .htmlBlock, .thematicBreak:
             break
         default:

@@ -56,14 +56,15 @@ public struct PrintSource: Sendable {
             throw LookupError.noneForApp(what: what, app: app, apps: Set(candidates.compactMap(\.app)).sorted())
         }
         if pool.isEmpty { throw LookupError.none(what: what) }
-        let wanted = name.trimmed().lowercased()
+        // Compared as slugs, so "every other click", "Every-Other-Click" and the title's words agree.
+        let wanted = lookupKey(name)
         func keys(_ document: Document) -> [String] {
             let path = document.path.lowercased()
             let withoutExtension = path.hasSuffix(Document.markdownExtension) ? String(path.dropLast(Document.markdownExtension.count)) : path
-            let short = shortName(document).lowercased()
+            let short = lookupKey(shortName(document))
             // `01-dns-record-deleted` answers to `dns-record-deleted` too.
-            let unnumbered = String(short.drop(while: \.isNumber).drop(while: { $0 == "-" || $0 == "_" }))
-            return [short, withoutExtension, path, document.title.lowercased(), unnumbered]
+            let unnumbered = String(short.drop(while: \.isNumber).drop(while: { $0 == "-" }))
+            return [short, withoutExtension, path, lookupKey(document.title), unnumbered]
         }
         let exact = pool.filter { keys($0).contains(wanted) }
         if exact.count == 1 { return exact[0] }
@@ -79,6 +80,22 @@ public struct PrintSource: Sendable {
         if containing.count == 1 { return containing[0] }
         if containing.count > 1 { throw LookupError.ambiguous(what: what, name: name, matches: containing.map(\.path)) }
         throw LookupError.notFound(what: what, name: name, closest: closest(to: wanted, in: pool))
+    }
+
+    /// Lower case, with every run of characters other than letters, digits, `/` and `.` as one `-`.
+    static func lookupKey(_ text: String) -> String {
+        var out = ""
+        var pendingDash = false
+        for character in text.lowercased() {
+            if character.isLetter || character.isNumber || character == "/" || character == "." {
+                if pendingDash, !out.isEmpty { out.append("-") }
+                pendingDash = false
+                out.append(character)
+            } else {
+                pendingDash = true
+            }
+        }
+        return out
     }
 
     /// The names nearest to `name` by edit distance, best first.
