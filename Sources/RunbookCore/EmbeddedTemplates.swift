@@ -1039,7 +1039,7 @@ code { background: var(--code-bg); color: var(--code-fg); padding: 0.1em 0.3em; 
 .masthead nav a { color: var(--fg); text-decoration: none; padding: 0.2rem 0; border-bottom: 2px solid transparent; }
 .masthead nav a:hover, .masthead nav a[aria-current="page"] { border-bottom-color: var(--accent); }
 .search { margin-left: auto; }
-.search input { font: inherit; font-size: 0.9rem; padding: 0.35rem 0.6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--muted); width: 19rem; max-width: 100%; }
+.search input { font: inherit; font-size: 0.9rem; padding: 0.35rem 0.6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--muted); width: 16rem; max-width: 100%; }
 
 main { max-width: 72rem; margin: 0 auto; padding: 1.25rem 1.25rem 3rem; display: block; }
 h1, h2, h3, h4 { line-height: 1.25; margin: 1.6em 0 0.5em; }
@@ -1167,6 +1167,13 @@ ul.plain li { padding: 0.35rem 0; border-bottom: 1px solid var(--line); }
 @media print { .search-results, .search-page-form { display: none !important; } }
 /* A document with no facts to show (a symptom page) has no empty box. */
 .facts:not(:has(div)) { display: none; }
+/* Drills: the list with objectives; a checklist's link to its paper. */
+.drill-list { list-style: none; padding: 0; margin: 0; }
+.drill h2 { font-size: 1.25rem; margin: 1.6em 0 0.2em; border-bottom: 0; }
+.drill .meta { margin: 0 0 0.4em; }
+.objectives li { margin: 0.1em 0; }
+.print-link { margin: 0.3em 0 0; }
+@media print { .print-link { display: none; } }
 
 """#,
     ]

@@ -374,6 +374,9 @@ struct SiteRenderer: Sendable {
         if let summary = meta.summary, document.kind == .symptom { context["summary"] = summary }
         context["printView"] = TemplateText(document.kind == .checklist && SiteRenderer.hasTaskItems(document)
                                             ? encoded(SiteRenderer.printPath(of: document)) : nil)
+        // Set for every document: a missing key would be looked up in the page around it.
+        context["objectives"] = [String]()
+        context["drillApplies"] = [[String: Any]]()
         if document.kind == .drill {
             context["objectives"] = meta.objectives
             context["difficulty"] = TemplateText(meta.difficulty)

@@ -298,6 +298,12 @@ import Testing
         let kinds = (0..<index.documentCount).map { index.document($0).kind }
         #expect(kinds.contains(.checklist))
         #expect(!kinds.contains(.drill))
+        let checklistPage = try String(contentsOf: site.appendingPathComponent("checklists/first.html"), encoding: .utf8)
+        let linksToPaper = checklistPage.contains("href=\"../checklists/first.print.html\"")
+        let showsDrillSections = checklistPage.contains("rb-objectives") || checklistPage.contains("rb-applies")
+        #expect(linksToPaper && !showsDrillSections)
+        let drillPage = page
+        #expect(drillPage.contains("rb-applies") && drillPage.contains("href=\"../checklists/first.html\""))
         let printView = try String(contentsOf: site.appendingPathComponent("checklists/first.print.html"), encoding: .utf8)
         #expect(printView.contains("Check the load balancer"))
         #expect(printView.contains("counter(pages)"))
