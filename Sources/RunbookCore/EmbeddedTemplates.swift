@@ -1176,5 +1176,197 @@ ul.plain li { padding: 0.35rem 0; border-bottom: 1px solid var(--line); }
 @media print { .print-link { display: none; } }
 
 """#,
+        "new/checklist.md": #"""
+---
+title: {{titleYAML}}
+{{#app}}app: {{app}}
+{{/app}}owners: {{ownersYAML}}
+tags: [checklist]
+last_reviewed: {{date}}
+review_every: 90          # days
+---
+
+Work top to bottom and tick as you go; write the time next to each tick. `runbook checklist`
+prints this page for a drill or an incident.
+
+## First steps
+
+- [ ] Name an incident commander, a scribe and a communications lead.
+- [ ] Write down the detection time and how we found out.
+
+## Checks
+
+- [ ] A check, with the exact command: `curl -sv -o /dev/null https://example.invalid/health`
+  - [ ] A sub-step, when a check has parts.
+
+## Before closing
+
+- [ ] Back out temporary changes, or make them permanent.
+- [ ] Schedule the postmortem.
+
+"""#,
+        "new/drill.md": #"""
+---
+title: {{titleYAML}}
+{{#app}}app: {{app}}
+{{/app}}difficulty: medium        # easy | medium | hard
+duration: 45 min
+objectives:
+  - "Restore the service within 30 minutes"
+  - "Name the layer that failed, with the evidence"
+checklists: []            # relative links, e.g. ../checklists/first-response.md
+runbooks: []
+symptoms: []
+owners: {{ownersYAML}}
+tags: [drill]
+---
+
+One or two sentences for the responders: what users see. Never the cause.
+
+## Brief
+
+The alert that fired, the support tickets, what the dashboards show, an error line or two as
+users and logs show them, and what the responders have access to.
+
+## Rules of play
+
+- Time box: 45 minutes. Restore first; the root cause can wait for the debrief.
+- One person changes production at a time, and says so in the channel first.
+- Save state before restarting anything; write every action in the decisions log.
+
+## Facilitator notes
+
+Everything under this heading stays off the responder packet and the site.
+
+### How to induce the failure
+
+### Hints to give as questions
+
+### How to restore
+
+### What good looks like
+
+"""#,
+        "new/postmortem.md": #"""
+---
+title: {{titleYAML}}
+date: {{date}}
+duration: ""              # from first impact to mitigation, e.g. "45m"
+impact: ""                # one sentence: who saw what, for how long
+severity: sev2
+apps: {{appsYAML}}
+runbooks: []              # relative links to the runbooks and checklists used, e.g. ../api/x.md
+owners: {{ownersYAML}}
+tags: [postmortem]
+---
+
+<!-- Blameless: describe what people saw, knew and did at the time, and why it made sense
+     then. Name systems and decisions, not culprits. Delete these comments when done. -->
+
+## Summary
+
+Three to five sentences: what broke, who was affected, how we found out, what fixed it.
+
+## Impact
+
+| Measure | Value |
+|---------|-------|
+| Duration | |
+| Users affected | |
+| Requests failed | |
+
+## Timeline
+
+All times UTC. Say where each fact comes from (alert, log, chat, dashboard).
+
+| Time (UTC) | Event | Source |
+|------------|-------|--------|
+| | | |
+
+## Detection
+
+How we found out, how long it took, and how we could have known sooner.
+
+## Root causes and trigger
+
+The conditions that made this possible, and what set it off. Ask "why" until the answers are
+about systems and processes rather than a person.
+
+## Resolution
+
+What restored the service, and how we confirmed it.
+
+## What went well
+
+## What went badly
+
+## Where we got lucky
+
+## Action items
+
+Each action has an owner and a due date; link the ticket.
+
+| Action | Owner | Due | Link |
+|--------|-------|-----|------|
+
+## Runbooks used
+
+List them in `runbooks:` above (relative links); say here which helped, which were wrong or
+missing, and what to change in them.
+
+"""#,
+        "new/runbook.md": #"""
+---
+title: {{titleYAML}}
+{{#app}}app: {{app}}
+{{/app}}owners: {{ownersYAML}}
+tags: []
+alerts: {{alertsYAML}}
+symptoms: []              # symptom ids (conn-refused, timeout-read, ...) or pasted error lines
+last_reviewed: {{date}}
+review_every: 90          # days
+---
+
+<!-- Write for someone woken at 3 a.m. who has never seen this service: short steps,
+     exact commands, what "good" looks like. Delete these comments when done. -->
+
+## Meaning
+
+What fired{{#alert}} (`{{alert}}`){{/alert}}, what it measures, and why it matters to users. Say what
+the threshold is and how long it must hold before it fires.
+
+## Impact
+
+Who is affected and how badly: which requests fail or slow down, which customers notice first,
+what gets worse the longer it lasts (queues, retries, data).
+
+## Diagnosis
+
+1. Confirm it is real, from the user's side:
+   ```bash
+   curl -sv -o /dev/null https://example.invalid/health
+   ```
+2. Find the failing part: the dashboard to open, the log to read, the command to run, and what
+   each answer means.
+3. Tell it apart from its look-alikes (a timeout is not a refusal; a 502 is not a 504).
+
+## Mitigation
+
+Quick and reversible first: restart, fail over, scale, turn a feature off, simplify. Save state
+before you destroy it (logs, a core dump, a snapshot; keep one broken node out of the pool but
+running). Write each change in the incident document with how to back it out.
+
+1. ...
+
+## Escalation
+
+Who to call when the steps above do not help within 15 minutes, how (pager, phone, channel),
+and what they need from you.
+
+## Back-out
+
+How to undo every mitigation above, and how to check the service is back to normal afterwards.
+
+"""#,
     ]
 }

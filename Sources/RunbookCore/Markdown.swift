@@ -50,13 +50,26 @@ public enum Markdown {
         return String(cString: pointer)
     }
 
+    /// Whether raw HTML is nothing but `<!-- comments -->` and white space.
+    static func isOnlyComments(_ html: String) -> Bool {
+        var rest = Substring(html).drop(while: \.isWhitespace)
+        guard !rest.isEmpty else { return false }
+        while !rest.isEmpty {
+            guard rest.hasPrefix("<!--"), let end = rest.range(of: "-->") else { return false }
+            rest = rest[end.upperBound...].drop(while: \.isWhitespace)
+        }
+        return true
+    }
+
     private static func copy(_ node: OpaquePointer, references: inout [MarkdownReference]) -> MarkdownNode {
         let kind = kind(of: node)
         let line = Int(cmark_node_get_start_line(node)), column = Int(cmark_node_get_start_column(node))
         switch kind {
         case .link(let destination, _): references.append(.init(kind: .link, destination: destination, line: line, column: column))
         case .image(let source, _): references.append(.init(kind: .image, destination: source, line: line, column: column))
-        case .htmlBlock, .htmlInline: references.append(.init(kind: .rawHTML, destination: "", line: line, column: column))
+        case .htmlBlock(let html), .htmlInline(let html):
+            // A comment (a note to authors) is dropped quietly; other raw HTML is reported.
+            if !isOnlyComments(html) { references.append(.init(kind: .rawHTML, destination: "", line: line, column: column)) }
         default: break
         }
         var children: [MarkdownNode] = []
