@@ -57,6 +57,12 @@ public struct BuildInfo: Sendable, Equatable {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The stamp of a build from `source` at `time`, with the source's git state.
+    static func stamp(time: Int, source: URL, sourceDisplay: String) -> BuildInfo {
+        let git = gitState(of: source)
+        return BuildInfo(time: time, source: sourceDisplay, commit: git?.commit, dirty: git?.dirty ?? false)
+    }
+
     var context: [String: Any] {
         var context: [String: Any] = ["version": version, "time": timeText, "source": source, "dirty": dirty]
         if let commit { context["commit"] = commit }

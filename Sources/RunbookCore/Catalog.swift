@@ -167,7 +167,8 @@ public struct Catalog: Sendable {
             for app in document.meta.apps where !known.contains(app) {
                 out.append(Diagnostic(file: displayPrefix + document.path, line: document.meta.keyLines["apps"] ?? 1,
                                       severity: .warning,
-                                      message: "'apps' names '\(app)', which has no folder and no document; known: \(known.sorted().joined(separator: ", "))"))
+                                      message: "'apps' names '\(app)', which has no folder and no document; known: \(known.sorted().joined(separator: ", "))",
+                                      rule: "apps"))
             }
         }
         return out

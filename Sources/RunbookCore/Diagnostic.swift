@@ -16,14 +16,25 @@ public struct Diagnostic: Sendable, Equatable, Comparable, CustomStringConvertib
     public var column: Int
     public var severity: Severity
     public var message: String
+    /// The check that found it (`links`, `stale`…), shown by `runbook check` as `[rule]`.
+    public var rule: String?
 
-    public init(file: String, line: Int, column: Int = 1, severity: Severity, message: String) {
+    public init(file: String, line: Int, column: Int = 1, severity: Severity, message: String, rule: String? = nil) {
         self.file = file
         self.line = max(line, 1)
         self.column = max(column, 1)
         self.severity = severity
         self.message = message
+        self.rule = rule
     }
+
+    /// `path:line:col: severity: message [rule]`, as `runbook check` prints it.
+    public var descriptionWithRule: String {
+        description + " [\(rule ?? Diagnostic.defaultRule)]"
+    }
+
+    /// The rule of a problem that no particular check names: reading and parsing a document.
+    public static let defaultRule = "document"
 
     public var description: String {
         "\(file):\(line):\(column): \(severity.rawValue): \(message)"
@@ -37,16 +48,21 @@ public struct Diagnostic: Sendable, Equatable, Comparable, CustomStringConvertib
 /// Collects diagnostics for one file, so code that finds a problem only states line and message.
 struct DiagnosticSink {
     let file: String
+    /// The rule of what this sink collects, unless a call names another.
+    var rule: String?
     private(set) var diagnostics: [Diagnostic] = []
 
-    init(file: String) { self.file = file }
-
-    mutating func error(_ message: String, line: Int, column: Int = 1) {
-        diagnostics.append(Diagnostic(file: file, line: line, column: column, severity: .error, message: message))
+    init(file: String, rule: String? = nil) {
+        self.file = file
+        self.rule = rule
     }
 
-    mutating func warning(_ message: String, line: Int, column: Int = 1) {
-        diagnostics.append(Diagnostic(file: file, line: line, column: column, severity: .warning, message: message))
+    mutating func error(_ message: String, line: Int, column: Int = 1, rule: String? = nil) {
+        diagnostics.append(Diagnostic(file: file, line: line, column: column, severity: .error, message: message, rule: rule ?? self.rule))
+    }
+
+    mutating func warning(_ message: String, line: Int, column: Int = 1, rule: String? = nil) {
+        diagnostics.append(Diagnostic(file: file, line: line, column: column, severity: .warning, message: message, rule: rule ?? self.rule))
     }
 }
 

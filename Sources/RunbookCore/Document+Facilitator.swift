@@ -26,6 +26,27 @@ extension Document {
         return (responders, facilitator)
     }
 
+    /// Warnings for a drill whose notes could reach responders: it has no facilitator section,
+    /// or a heading mentions the facilitator without opening one (inside a quote or a list, or
+    /// not starting with the word), so what follows it is printed for everyone.
+    func facilitatorWarnings(file: String) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let topLevel = Set(body.children.filter(Document.isFacilitatorHeading).map(\.line))
+        body.forEach { node in
+            guard case .heading = node.kind, node.plainText.lowercased().contains(Document.facilitatorHeadingPrefix),
+                  !topLevel.contains(node.line) else { return }
+            out.append(Diagnostic(file: file, line: node.line + bodyLineOffset, column: node.column, severity: .warning,
+                                  message: "this heading mentions the facilitator but does not open a facilitator section, so responders see what follows; only a heading that starts with 'Facilitator', outside quotes and lists, is kept from them",
+                                  rule: "drills"))
+        }
+        if topLevel.isEmpty {
+            out.append(Diagnostic(file: file, line: meta.keyLines["title"] ?? 1, severity: .warning,
+                                  message: "drill has no facilitator section ('## Facilitator notes': how to induce the failure, hints, how to restore)",
+                                  rule: "drills"))
+        }
+        return out
+    }
+
     /// Whether the body has a facilitator section.
     public var hasFacilitatorNotes: Bool { !bodySplitForFacilitator.facilitator.isEmpty }
 

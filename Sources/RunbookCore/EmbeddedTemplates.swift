@@ -81,7 +81,7 @@ enum EmbeddedTemplates {
 {{^empty(objectives)}}
 <section class="related objectives" aria-labelledby="rb-objectives">
   <h2 id="rb-objectives">Objectives</h2>
-  <ul>{{#objectives}}<li>{{.}}</li>{{/objectives}}</ul>
+  <ul>{{#objectives}}<li>{{{.}}}</li>{{/objectives}}</ul>
 </section>
 {{/empty(objectives)}}
 {{^empty(drillApplies)}}
@@ -136,7 +136,7 @@ enum EmbeddedTemplates {
   <li class="drill">
     <h2><a href="{{root}}{{url}}">{{title}}</a></h2>
     <p class="meta">{{#appTitle}}{{appTitle}} · {{/appTitle}}{{#difficulty}}{{difficulty}} · {{/difficulty}}{{#duration}}{{duration}} · {{/duration}}<code>runbook drill {{shortName}}</code></p>
-    {{^empty(objectives)}}<ul class="objectives">{{#objectives}}<li>{{.}}</li>{{/objectives}}</ul>{{/empty(objectives)}}
+    {{^empty(objectives)}}<ul class="objectives">{{#objectives}}<li>{{{.}}}</li>{{/objectives}}</ul>{{/empty(objectives)}}
   </li>
 {{/items}}
 </ul>
@@ -366,10 +366,11 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0.2em 0 0.5em; }
 .paper-heading .columns span { width: 17mm; }
 .paper-heading .columns span + span { width: 14mm; }
 
-.item { display: grid; grid-template-columns: 4.6mm 1fr 17mm 14mm; column-gap: 3.5mm; align-items: start;
+.item { display: grid; grid-template-columns: 4.6mm minmax(0, 1fr) 17mm 14mm; column-gap: 3.5mm; align-items: start;
   margin: 0 0 2.4mm; break-inside: avoid; page-break-inside: avoid; }
 .item .box { width: 4.6mm; height: 4.6mm; border: 1.1pt solid #000; margin-top: 0.2mm; }
 .item .blank { border-bottom: 0.5pt solid #000; height: 4.6mm; }
+.item .text, .note .text, .doc-table td { overflow-wrap: anywhere; }
 .depth-1 { margin-left: 7mm; } .depth-2 { margin-left: 14mm; } .depth-3 { margin-left: 21mm; }
 .note { font-size: 9pt; margin: 0 0 1.5mm; break-inside: avoid; }
 .note.listed { display: flex; gap: 2mm; }

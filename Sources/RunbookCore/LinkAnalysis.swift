@@ -9,7 +9,7 @@ struct LinkAnalysis: Sendable {
 
     init(document index: Int, of documents: [Document], resolver: LinkResolver, displayPrefix: String) {
         let document = documents[index]
-        var sink = DiagnosticSink(file: displayPrefix + document.path)
+        var sink = DiagnosticSink(file: displayPrefix + document.path, rule: "links")
         let offset = document.bodyLineOffset
 
         func note(_ destination: String, line: Int, column: Int) {
@@ -46,11 +46,19 @@ struct LinkAnalysis: Sendable {
                 }
             case .rawHTML:
                 sink.warning("raw HTML is not rendered (the site is safe by default); use Markdown instead",
-                             line: line, column: reference.column)
+                             line: line, column: reference.column, rule: "raw-html")
             }
         }
-        for entry in document.meta.runbooks + document.meta.checklists {
+        for entry in document.meta.runbooks {
             note(entry.value, line: entry.line, column: entry.column)
+        }
+        // A drill prints its `checklists:` into the responder packet: they must be checklists.
+        for entry in document.meta.checklists {
+            note(entry.value, line: entry.line, column: entry.column)
+            if case .success(.document(let target, _)) = resolver.resolve(entry.value, from: index), documents[target].kind != .checklist {
+                sink.error("'checklists' names '\(entry.value)', which is a \(documents[target].kind.rawValue), not a checklist",
+                           line: entry.line, column: entry.column)
+            }
         }
         diagnostics = sink.diagnostics
     }

@@ -11,7 +11,10 @@ final class PangoCairo {
     struct Unavailable: Error, CustomStringConvertible {
         var detail: String
         var description: String {
-            "PDF output needs the Pango and cairo libraries (Debian: apt-get install libpangocairo-1.0-0 libcairo2 fonts-dejavu-core): \(detail); --format text or --format html work without them"
+            "cannot draw a PDF: \(detail); --format text and --format html work without it"
+        }
+        static func libraries(_ reason: String) -> Unavailable {
+            Unavailable(detail: "PDF output needs the Pango and cairo libraries (Debian: apt-get install libpangocairo-1.0-0 libcairo2 fonts-dejavu-core): \(reason)")
         }
     }
 
@@ -42,7 +45,6 @@ final class PangoCairo {
     let fill: @convention(c) (Pointer) -> Void
     let setLineWidth: @convention(c) (Pointer, Double) -> Void
     let setSourceRGB: @convention(c) (Pointer, Double, Double, Double) -> Void
-    let setDash: @convention(c) (Pointer, UnsafePointer<Double>?, Int32, Double) -> Void
     let createLayout: @convention(c) (Pointer) -> Pointer?
     let showLayout: @convention(c) (Pointer, Pointer) -> Void
     let layoutSetWidth: @convention(c) (Pointer, Int32) -> Void
@@ -51,7 +53,10 @@ final class PangoCairo {
     let layoutSetMarkup: @convention(c) (Pointer, UnsafePointer<CChar>, Int32) -> Void
     let layoutSetFontDescription: @convention(c) (Pointer, Pointer?) -> Void
     let layoutGetSize: @convention(c) (Pointer, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>) -> Void
-    let layoutGetBaseline: @convention(c) (Pointer) -> Int32
+    let layoutGetContext: @convention(c) (Pointer) -> Pointer?
+    let contextLoadFont: @convention(c) (Pointer, Pointer) -> Pointer?
+    let fontDescribe: @convention(c) (Pointer) -> Pointer?
+    let fontDescriptionGetFamily: @convention(c) (Pointer) -> UnsafePointer<CChar>?
     let fontDescriptionFromString: @convention(c) (UnsafePointer<CChar>) -> Pointer?
     let fontDescriptionFree: @convention(c) (Pointer) -> Void
     let objectUnref: @convention(c) (UnsafeMutableRawPointer) -> Void
@@ -61,7 +66,7 @@ final class PangoCairo {
             guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
                 let reason = dlerror().map { String(cString: $0) } ?? "cannot open \(name)"
                 handles.forEach { dlclose($0) }
-                throw Unavailable(detail: reason)
+                throw Unavailable.libraries(reason)
             }
             handles.append(handle)
         }
@@ -70,7 +75,7 @@ final class PangoCairo {
             for handle in handles {
                 if let symbol = dlsym(handle, name) { return unsafeBitCast(symbol, to: T.self) }
             }
-            throw Unavailable(detail: "the function \(name) is missing from the installed libraries")
+            throw Unavailable.libraries("the function \(name) is missing from the installed versions")
         }
         do {
             pdfSurfaceCreate = try load("cairo_pdf_surface_create")
@@ -90,7 +95,6 @@ final class PangoCairo {
             fill = try load("cairo_fill")
             setLineWidth = try load("cairo_set_line_width")
             setSourceRGB = try load("cairo_set_source_rgb")
-            setDash = try load("cairo_set_dash")
             createLayout = try load("pango_cairo_create_layout")
             showLayout = try load("pango_cairo_show_layout")
             layoutSetWidth = try load("pango_layout_set_width")
@@ -99,7 +103,10 @@ final class PangoCairo {
             layoutSetMarkup = try load("pango_layout_set_markup")
             layoutSetFontDescription = try load("pango_layout_set_font_description")
             layoutGetSize = try load("pango_layout_get_size")
-            layoutGetBaseline = try load("pango_layout_get_baseline")
+            layoutGetContext = try load("pango_layout_get_context")
+            contextLoadFont = try load("pango_context_load_font")
+            fontDescribe = try load("pango_font_describe")
+            fontDescriptionGetFamily = try load("pango_font_description_get_family")
             fontDescriptionFromString = try load("pango_font_description_from_string")
             fontDescriptionFree = try load("pango_font_description_free")
             objectUnref = try load("g_object_unref")
@@ -184,18 +191,26 @@ final class PDFCanvas {
         return Double(layoutHeight) / PangoCairo.pangoScale
     }
 
-    func line(from start: (Double, Double), to end: (Double, Double), width: Double, gray: Double = 0, dashed: Bool = false) {
+    func line(from start: (Double, Double), to end: (Double, Double), width: Double, gray: Double = 0) {
         library.setSourceRGB(context, gray, gray, gray)
         library.setLineWidth(context, width)
-        if dashed {
-            let pattern: [Double] = [1.5, 2]
-            pattern.withUnsafeBufferPointer { library.setDash(context, $0.baseAddress, Int32($0.count), 0) }
-        }
         library.moveTo(context, start.0, start.1)
         library.lineTo(context, end.0, end.1)
         library.stroke(context)
-        if dashed { library.setDash(context, nil, 0, 0) }
         library.setSourceRGB(context, 0, 0, 0)
+    }
+
+    /// The family Pango really uses for `description` ("DejaVu Sans", or whatever fontconfig
+    /// substitutes when that is missing), or nil when no font loads at all.
+    func resolvedFamily(_ description: String) -> String? {
+        guard let layout = library.createLayout(context) else { return nil }
+        defer { library.objectUnref(UnsafeMutableRawPointer(layout)) }
+        guard let pangoContext = library.layoutGetContext(layout), let wanted = font(description),
+              let loaded = library.contextLoadFont(pangoContext, wanted) else { return nil }
+        defer { library.objectUnref(UnsafeMutableRawPointer(loaded)) }
+        guard let described = library.fontDescribe(loaded) else { return nil }
+        defer { library.fontDescriptionFree(described) }
+        return library.fontDescriptionGetFamily(described).map { String(cString: $0) }
     }
 
     func box(x: Double, y: Double, width: Double, height: Double, lineWidth: Double, gray: Double = 0) {
@@ -224,7 +239,7 @@ public enum PaperOutputError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
-        case .exists(let path): return "\(path) already exists; use --force to replace it, or -o to write elsewhere"
+        case .exists(let path): return "\(path) already exists; use --force to replace it, or write elsewhere (-o FILE, or -d DIR for a drill)"
         }
     }
 }

@@ -24,6 +24,15 @@ extension Paper {
         let library = try PangoCairo()
         let (width, height) = size.points
         let canvas = try PDFCanvas(path: path, width: width, height: height, title: title, library: library)
+        // Without the DejaVu fonts, fontconfig substitutes another font, or none: every glyph
+        // a box. Better to say so than to hand out unreadable paper.
+        for family in PDFLayout.families {
+            let found = canvas.resolvedFamily(family + " 10")
+            guard let found, found.lowercased().hasPrefix(family.lowercased()) else {
+                throw PangoCairo.Unavailable(detail: "the font '\(family)' is not installed (Debian: apt-get install fonts-dejavu-core)"
+                    + (found.map { "; Pango would use '\($0)' instead" } ?? ""))
+            }
+        }
         let layout = PDFLayout(paper: self, canvas: canvas, pageWidth: width, pageHeight: height)
         layout.draw()
         try canvas.finish(path: path)
@@ -32,6 +41,9 @@ extension Paper {
 
 /// Measures, places and draws one paper.
 private struct PDFLayout {
+    /// The font families the fonts below use: they must be installed.
+    static let families = ["DejaVu Sans", "DejaVu Sans Mono"]
+
     enum Font {
         static let title = "DejaVu Sans Bold 17"
         static let subtitle = "DejaVu Sans 9"
@@ -46,11 +58,18 @@ private struct PDFLayout {
         static let symptomTitle = "DejaVu Sans Bold 10.5"
         static let symptomText = "DejaVu Sans 8.5"
     }
+    /// Sizes in points (1/72 inch).
     enum Metric {
         static let margin = 44.0
-        static let bottomMargin = 60.0
-        static let footerBaseline = 30.0
+        /// From the bottom edge to the footer's last line.
+        static let footerBottom = 26.0
+        /// Between the page's content and the footer's rule, and the rule and its text.
+        static let footerGap = 10.0
+        static let footerRuleGap = 4.0
+        /// Room at the right of the footer for "page 10 of 12".
+        static let pageNumberWidth = 70.0
         static let runningHeader = 26.0
+        static let runningHeaderText = 12.0
         static let indent = 20.0
         static let checkbox = 13.0
         static let checkboxGap = 8.0
@@ -67,6 +86,51 @@ private struct PDFLayout {
         static let thinLine = 0.5
         static let lightGray = 0.55
         static let fillGray = 0.9
+        /// Title block: the gap under the title, the frame of a facilitator's subtitle, the rule.
+        static let titleGap = 2.0
+        static let framePadding = 4.0
+        static let titleRule = 1.5
+        static let titleBlockGap = 14.0
+        /// Header fields: the share of the width of the name and the date, the gap between fields.
+        static let nameShare = 0.68
+        static let fieldGap = 12.0
+        static let fieldLabelDrop = 6.0
+        static let fieldLineRise = 4.0
+        static let blockGap = 8.0
+        /// Time boxes: the gap between them, the room above, the padding of their labels.
+        static let timeBoxGap = 8.0
+        static let timeBoxAbove = 4.0
+        static let timeBoxBelow = 10.0
+        static let labelPadding = 5.0
+        static let hintRise = 13.0
+        /// Headings: room above and below by level, the rule under levels 1 and 2.
+        static let headingAbove = (major: 12.0, minor: 8.0)
+        static let headingBelow = (major: 7.0, minor: 4.0)
+        static let headingRule = (major: 1.2, minor: 0.7)
+        static let headingRuleGap = 2.0
+        static let columnTitleRise = 10.0
+        static let markerWidth = 14.0
+        /// Code: the bar at its left, the text's distance from it, the gap after the block.
+        static let codeBar = 1.5
+        static let codeInset = 7.0
+        static let codeRightMargin = 8.0
+        static let codeGapAfter = 7.0
+        static let codeLineRise = 1.0
+        /// Forms and tables: room above a form's title, cell padding, the gap after a table.
+        static let formAbove = 14.0
+        static let formTitleGap = 1.0
+        static let formBelowInstructions = 6.0
+        static let cellPadding = 4.0
+        static let tableGapAfter = 6.0
+        /// Cheat-sheet boxes.
+        static let symptomPadding = 8.0
+        static let symptomGapAfter = 8.0
+        static let partGap = (after: 3.0, summary: 4.0, label: 1.0)
+        /// A table column gets at least this share of the width, and counts at most this many characters.
+        static let minimumColumnShare = 0.12
+        static let longestCellCounted = 60
+        /// How many lines of code must stay with the heading or text before them.
+        static let codeLinesKeptTogether = 3
     }
 
     struct Piece {
@@ -82,9 +146,22 @@ private struct PDFLayout {
     let canvas: PDFCanvas
     let pageWidth: Double
     let pageHeight: Double
+    /// The footer's height, measured: a long source path wraps, and the content stops above it.
+    let footerHeight: Double
     var left: Double { Metric.margin }
     var contentWidth: Double { pageWidth - 2 * Metric.margin }
-    var bottom: Double { pageHeight - Metric.bottomMargin }
+    var footerWidth: Double { contentWidth - Metric.pageNumberWidth - Metric.footerGap }
+    var footerTop: Double { pageHeight - Metric.footerBottom - footerHeight }
+    var bottom: Double { footerTop - Metric.footerRuleGap - Metric.footerGap }
+
+    init(paper: Paper, canvas: PDFCanvas, pageWidth: Double, pageHeight: Double) {
+        self.paper = paper
+        self.canvas = canvas
+        self.pageWidth = pageWidth
+        self.pageHeight = pageHeight
+        let width = pageWidth - 2 * Metric.margin - Metric.pageNumberWidth - Metric.footerGap
+        self.footerHeight = canvas.text(Paper.markup(escaping: paper.footer.text), font: Font.small, x: 0, y: 0, width: width, draw: false)
+    }
 
     func draw() {
         var pieces: [Piece] = [titlePiece()]
@@ -151,38 +228,37 @@ private struct PDFLayout {
     private func titlePiece() -> Piece {
         let titleHeight = canvas.text(Paper.markup(escaping: paper.title), font: Font.title, x: 0, y: 0, width: contentWidth, draw: false)
         let subtitleHeight = canvas.text(Paper.markup(escaping: paper.subtitle), font: Font.subtitle, x: 0, y: 0, width: contentWidth, draw: false)
-        let height = titleHeight + subtitleHeight + 14
         // The facilitator's sheet says so in a frame, so it is not handed out by mistake.
         let framed = paper.purpose == .facilitatorSheet
+        let frame = framed ? Metric.framePadding : 0
         let subtitle = framed ? "<b>" + Paper.markup(escaping: paper.subtitle) + "</b>" : Paper.markup(escaping: paper.subtitle)
-        return Piece(height: height + (framed ? 4 : 0)) { y in
+        let subtitleY = titleHeight + Metric.titleGap + frame
+        let ruleY = subtitleY + subtitleHeight + frame + Metric.framePadding
+        return Piece(height: ruleY + Metric.titleBlockGap) { y in
             canvas.text(Paper.markup(escaping: paper.title), font: Font.title, x: left, y: y, width: contentWidth)
-            let subtitleY = y + titleHeight + (framed ? 4 : 2)
             if framed {
-                canvas.box(x: left, y: subtitleY - 2, width: contentWidth, height: subtitleHeight + 4, lineWidth: 1.5)
-                canvas.text(subtitle, font: Font.subtitle, x: left + 5, y: subtitleY, width: contentWidth - 10)
-            } else {
-                canvas.text(subtitle, font: Font.subtitle, x: left, y: subtitleY, width: contentWidth)
+                canvas.box(x: left, y: y + subtitleY - frame / 2, width: contentWidth, height: subtitleHeight + frame,
+                           lineWidth: Metric.titleRule)
             }
-            let ruleY = y + titleHeight + subtitleHeight + (framed ? 10 : 6)
-            canvas.line(from: (left, ruleY), to: (left + contentWidth, ruleY), width: 1.5)
+            canvas.text(subtitle, font: Font.subtitle, x: left + frame, y: y + subtitleY, width: contentWidth - 2 * frame)
+            canvas.line(from: (left, y + ruleY), to: (left + contentWidth, y + ruleY), width: Metric.titleRule)
         }
     }
 
     private func runningHeader() {
         let text = Paper.markup(escaping: paper.title) + "  ·  " + Paper.markup(escaping: paper.subtitle)
-        canvas.text(text, font: Font.small, x: left, y: Metric.margin - 12, width: contentWidth)
-        canvas.line(from: (left, Metric.margin + 2), to: (left + contentWidth, Metric.margin + 2), width: Metric.thinLine)
+        canvas.text(text, font: Font.small, x: left, y: Metric.margin - Metric.runningHeaderText, width: contentWidth)
+        let ruleY = Metric.margin + Metric.headingRuleGap
+        canvas.line(from: (left, ruleY), to: (left + contentWidth, ruleY), width: Metric.thinLine)
     }
 
     private func footer(page: Int, of count: Int) {
-        let y = pageHeight - Metric.footerBaseline - 8
-        canvas.line(from: (left, y - 4), to: (left + contentWidth, y - 4), width: Metric.thinLine)
+        let y = footerTop
+        canvas.line(from: (left, y - Metric.footerRuleGap), to: (left + contentWidth, y - Metric.footerRuleGap), width: Metric.thinLine)
         let pageText = PaperFooter.pageText(page, of: count)
-        let pageWidth = 70.0
-        canvas.text(Paper.markup(escaping: paper.footer.text), font: Font.small, x: left, y: y, width: contentWidth - pageWidth - 10)
-        canvas.text("<b>" + Paper.markup(escaping: pageText) + "</b>", font: Font.small, x: left + contentWidth - pageWidth, y: y,
-                    width: pageWidth, alignRight: true)
+        canvas.text(Paper.markup(escaping: paper.footer.text), font: Font.small, x: left, y: y, width: footerWidth)
+        canvas.text("<b>" + Paper.markup(escaping: pageText) + "</b>", font: Font.small, x: left + contentWidth - Metric.pageNumberWidth,
+                    y: y, width: Metric.pageNumberWidth, alignRight: true)
     }
 
     // MARK: - Blocks
@@ -194,7 +270,7 @@ private struct PDFLayout {
         case .heading(let level, let text): return [heading(level: level, text: text, showsColumns: showsColumns)]
         case .note(let text, let marker, let depth): return [note(text, marker: marker, depth: depth)]
         case .item(let text, let depth): return [item(text, depth: depth)]
-        case .code(let code, let depth): return [codeBlock(code, depth: depth)]
+        case .code(let code, let depth): return codePieces(code, depth: depth)
         case .table(let rows): return tablePieces(rows)
         case .form(let form): return formPieces(form)
         case .symptom(let symptom): return [symptomPiece(symptom)]
@@ -205,17 +281,18 @@ private struct PDFLayout {
 
     private func incidentHeader() -> Piece {
         let rows: [[(String, Double)]] = [
-            [(PaperWords.incidentName, 0.68), (PaperWords.date, 0.32)],
+            [(PaperWords.incidentName, Metric.nameShare), (PaperWords.date, 1 - Metric.nameShare)],
             PaperWords.roles.map { ($0, 1.0 / Double(PaperWords.roles.count)) },
         ]
-        return Piece(height: Double(rows.count) * Metric.fieldRow + 8) { y in
+        return Piece(height: Double(rows.count) * Metric.fieldRow + Metric.blockGap) { y in
             for (rowIndex, row) in rows.enumerated() {
                 var x = left
                 let rowY = y + Double(rowIndex) * Metric.fieldRow
+                let lineY = rowY + Metric.fieldRow - Metric.fieldLineRise
                 for (label, share) in row {
                     let width = contentWidth * share
-                    canvas.text(Paper.markup(escaping: label + ":"), font: Font.label, x: x, y: rowY + 6, width: width)
-                    canvas.line(from: (x, rowY + Metric.fieldRow - 4), to: (x + width - 12, rowY + Metric.fieldRow - 4), width: Metric.thinLine)
+                    canvas.text(Paper.markup(escaping: label + ":"), font: Font.label, x: x, y: rowY + Metric.fieldLabelDrop, width: width)
+                    canvas.line(from: (x, lineY), to: (x + width - Metric.fieldGap, lineY), width: Metric.thinLine)
                     x += width
                 }
             }
@@ -224,15 +301,18 @@ private struct PDFLayout {
 
     private func timeBoxes() -> Piece {
         let labels = PaperWords.timeBoxes
-        let gap = 8.0
+        let gap = Metric.timeBoxGap
         let width = (contentWidth - gap * Double(labels.count - 1)) / Double(labels.count)
-        return Piece(height: Metric.timeBox + 14) { y in
+        let padding = Metric.labelPadding
+        return Piece(height: Metric.timeBoxAbove + Metric.timeBox + Metric.timeBoxBelow) { y in
+            let boxY = y + Metric.timeBoxAbove
             for (index, label) in labels.enumerated() {
                 let x = left + Double(index) * (width + gap)
-                canvas.box(x: x, y: y + 4, width: width, height: Metric.timeBox, lineWidth: Metric.boxLine)
-                canvas.text("<b>" + Paper.markup(escaping: label) + "</b>", font: Font.label, x: x + 5, y: y + 7, width: width - 10)
-                canvas.text(Paper.markup(escaping: PaperWords.timeHint), font: Font.small, x: x + 5, y: y + 4 + Metric.timeBox - 13,
-                            width: width - 10, alignRight: true)
+                canvas.box(x: x, y: boxY, width: width, height: Metric.timeBox, lineWidth: Metric.boxLine)
+                canvas.text("<b>" + Paper.markup(escaping: label) + "</b>", font: Font.label, x: x + padding, y: boxY + Metric.codeInset / 2,
+                            width: width - 2 * padding)
+                canvas.text(Paper.markup(escaping: PaperWords.timeHint), font: Font.small, x: x + padding, y: boxY + Metric.timeBox - Metric.hintRise,
+                            width: width - 2 * padding, alignRight: true)
             }
         }
     }
@@ -242,25 +322,30 @@ private struct PDFLayout {
         let markup = Paper.markup(text)
         let columnsWidth = showsColumns ? Metric.timeColumn + Metric.initialsColumn + Metric.columnGap : 0
         let textWidth = contentWidth - columnsWidth
-        let above = level <= 2 ? 12.0 : 8.0
+        let major = level <= 2
+        let above = major ? Metric.headingAbove.major : Metric.headingAbove.minor
         let textHeight = canvas.text(markup, font: font, x: 0, y: 0, width: textWidth, draw: false)
-        let below = level <= 2 ? 7.0 : 4.0
+        let below = major ? Metric.headingBelow.major : Metric.headingBelow.minor
         return Piece(height: above + textHeight + below, keepWithNext: true) { y in
             canvas.text(markup, font: font, x: left, y: y + above, width: textWidth)
-            let ruleY = y + above + textHeight + 2
-            if level <= 2 { canvas.line(from: (left, ruleY), to: (left + contentWidth, ruleY), width: level <= 1 ? 1.2 : 0.7) }
+            let ruleY = y + above + textHeight + Metric.headingRuleGap
+            if major {
+                canvas.line(from: (left, ruleY), to: (left + contentWidth, ruleY),
+                            width: level <= 1 ? Metric.headingRule.major : Metric.headingRule.minor)
+            }
             if showsColumns {
                 let columnsX = left + contentWidth - Metric.timeColumn - Metric.initialsColumn - Metric.columnGap
-                canvas.text(PaperWords.itemColumns[0], font: Font.small, x: columnsX, y: ruleY - 10, width: Metric.timeColumn)
+                let labelY = ruleY - Metric.columnTitleRise
+                canvas.text(PaperWords.itemColumns[0], font: Font.small, x: columnsX, y: labelY, width: Metric.timeColumn)
                 canvas.text(PaperWords.itemColumns[1], font: Font.small, x: columnsX + Metric.timeColumn + Metric.columnGap,
-                            y: ruleY - 10, width: Metric.initialsColumn)
+                            y: labelY, width: Metric.initialsColumn)
             }
         }
     }
 
     private func note(_ text: PaperText, marker: String?, depth: Int) -> Piece {
         let x = left + Double(depth) * Metric.indent
-        let markerWidth = marker == nil ? 0 : 14.0
+        let markerWidth = marker == nil ? 0 : Metric.markerWidth
         let width = contentWidth - Double(depth) * Metric.indent - markerWidth
         let markup = Paper.markup(text)
         let height = canvas.text(markup, font: Font.note, x: 0, y: 0, width: width, draw: false)
@@ -277,8 +362,8 @@ private struct PDFLayout {
         let width = left + contentWidth - columns - Metric.columnGap - textX
         let markup = Paper.markup(text)
         let height = canvas.text(markup, font: Font.item, x: 0, y: 0, width: width, draw: false)
-        return Piece(height: max(height, Metric.checkbox + 2) + Metric.itemGap) { y in
-            canvas.box(x: x, y: y + 0.5, width: Metric.checkbox, height: Metric.checkbox, lineWidth: Metric.boxLine)
+        return Piece(height: max(height, Metric.checkbox + Metric.headingRuleGap) + Metric.itemGap) { y in
+            canvas.box(x: x, y: y + Metric.boxLine / 2, width: Metric.checkbox, height: Metric.checkbox, lineWidth: Metric.boxLine)
             canvas.text(markup, font: Font.item, x: textX, y: y, width: width)
             let lineY = y + Metric.checkbox
             let timeX = left + contentWidth - columns
@@ -288,14 +373,23 @@ private struct PDFLayout {
         }
     }
 
-    private func codeBlock(_ code: String, depth: Int) -> Piece {
+    /// A code block, a piece per line, so that one longer than a page goes on to the next;
+    /// its first lines stay with what leads to it, its last ones together.
+    private func codePieces(_ code: String, depth: Int) -> [Piece] {
         let x = left + Double(depth) * Metric.indent + Metric.checkbox + Metric.checkboxGap
-        let width = left + contentWidth - x - 8
-        let markup = Paper.markup(escaping: code)
-        let height = canvas.text(markup, font: Font.code, x: 0, y: 0, width: width, draw: false)
-        return Piece(height: height + 8) { y in
-            canvas.line(from: (x, y + 1), to: (x, y + height + 2), width: 1.5, gray: Metric.lightGray)
-            canvas.text(markup, font: Font.code, x: x + 7, y: y + 1, width: width)
+        let width = left + contentWidth - x - Metric.codeInset - Metric.codeRightMargin
+        let lines = code.split(separator: "\n", omittingEmptySubsequences: false)
+        let kept = Metric.codeLinesKeptTogether
+        return lines.enumerated().map { index, line in
+            // An empty line still takes a line's height.
+            let markup = line.isEmpty ? " " : Paper.markup(escaping: String(line))
+            let height = canvas.text(markup, font: Font.code, x: 0, y: 0, width: width, draw: false)
+            let isLast = index == lines.count - 1
+            let holds = index < kept - 1 || index >= lines.count - kept
+            return Piece(height: height + (isLast ? Metric.codeGapAfter : 0), keepWithNext: holds && !isLast) { y in
+                canvas.line(from: (x, y), to: (x, y + height), width: Metric.codeBar, gray: Metric.lightGray)
+                canvas.text(markup, font: Font.code, x: x + Metric.codeInset, y: y, width: width)
+            }
         }
     }
 
@@ -307,16 +401,18 @@ private struct PDFLayout {
         let total = form.columns.map(\.weight).reduce(0, +)
         let widths = form.columns.map { contentWidth * $0.weight / total }
         var pieces: [Piece] = []
-        pieces.append(Piece(height: 14 + titleHeight + instructionsHeight + 6, keepWithNext: true) { y in
-            canvas.text(titleMarkup, font: Font.heading2, x: left, y: y + 14, width: contentWidth)
-            canvas.text(instructions, font: Font.note, x: left, y: y + 14 + titleHeight + 1, width: contentWidth)
+        pieces.append(Piece(height: Metric.formAbove + titleHeight + Metric.formTitleGap + instructionsHeight + Metric.formBelowInstructions,
+                            keepWithNext: true) { y in
+            canvas.text(titleMarkup, font: Font.heading2, x: left, y: y + Metric.formAbove, width: contentWidth)
+            canvas.text(instructions, font: Font.note, x: left, y: y + Metric.formAbove + titleHeight + Metric.formTitleGap, width: contentWidth)
         })
         let headerIndex = pieces.count
         pieces.append(Piece(height: Metric.formHeader, keepWithNext: true) { y in
             canvas.filledBox(x: left, y: y, width: contentWidth, height: Metric.formHeader, gray: Metric.fillGray)
             var x = left
             for (column, width) in zip(form.columns, widths) {
-                canvas.text("<b>" + Paper.markup(escaping: column.title) + "</b>", font: Font.small, x: x + 4, y: y + 4, width: width - 8)
+                canvas.text("<b>" + Paper.markup(escaping: column.title) + "</b>", font: Font.small, x: x + Metric.cellPadding,
+                            y: y + Metric.cellPadding, width: width - 2 * Metric.cellPadding)
                 canvas.box(x: x, y: y, width: width, height: Metric.formHeader, lineWidth: Metric.thinLine)
                 x += width
             }
@@ -340,11 +436,13 @@ private struct PDFLayout {
     private func tablePieces(_ rows: [[PaperText]]) -> [Piece] {
         let columnCount = rows.map(\.count).max() ?? 0
         guard columnCount > 0 else { return [] }
-        let padding = 4.0
-        let minimumShare = 0.12
+        let padding = Metric.cellPadding
+        let minimumShare = Metric.minimumColumnShare
         var lengths = [Double](repeating: 1, count: columnCount)
         for row in rows {
-            for (column, cell) in row.enumerated() { lengths[column] = max(lengths[column], Double(min(cell.plain.count, 60))) }
+            for (column, cell) in row.enumerated() {
+                lengths[column] = max(lengths[column], Double(min(cell.plain.count, Metric.longestCellCounted)))
+            }
         }
         let total = lengths.reduce(0, +)
         var shares = lengths.map { max($0 / total, minimumShare) }
@@ -371,36 +469,36 @@ private struct PDFLayout {
                 }
             })
         }
-        pieces[pieces.count - 1].height += 6
+        pieces[pieces.count - 1].height += Metric.tableGapAfter
         return pieces
     }
 
     private func symptomPiece(_ symptom: PaperSymptom) -> Piece {
-        let padding = 8.0
+        let padding = Metric.symptomPadding
         let width = contentWidth - 2 * padding
+        let gap = Metric.partGap
         var parts: [(markup: String, font: String, gap: Double)] = []
         parts.append(("<b>" + Paper.markup(escaping: symptom.title) + "</b>  <span size=\"smaller\">(" + Paper.markup(escaping: symptom.id) + ")</span>",
-                      Font.symptomTitle, 3))
-        parts.append((Paper.markup(escaping: symptom.summary), Font.symptomText, 4))
+                      Font.symptomTitle, gap.after))
+        parts.append((Paper.markup(escaping: symptom.summary), Font.symptomText, gap.summary))
         if !symptom.examples.isEmpty {
             let examples = symptom.examples.map { "<tt>" + Paper.markup(escaping: $0) + "</tt>" }.joined(separator: " · ")
-            parts.append(("<b>" + PaperWords.looksLike + ":</b> " + examples, Font.symptomText, 3))
+            parts.append(("<b>" + PaperWords.looksLike + ":</b> " + examples, Font.symptomText, gap.after))
         }
         if !symptom.causes.isEmpty {
             let causes = symptom.causes.enumerated().map { "\($0.offset + 1). " + Paper.markup(escaping: $0.element) }.joined(separator: "  ")
-            parts.append(("<b>" + PaperWords.usualCauses + ":</b> " + causes, Font.symptomText, 3))
+            parts.append(("<b>" + PaperWords.usualCauses + ":</b> " + causes, Font.symptomText, gap.after))
         }
         if let check = symptom.firstCheck {
-            parts.append(("<b>" + PaperWords.firstCheck + ":</b>", Font.symptomText, 1))
-            parts.append((Paper.markup(escaping: check), Font.code, 3))
+            parts.append(("<b>" + PaperWords.firstCheck + ":</b>", Font.symptomText, gap.label))
+            parts.append((Paper.markup(escaping: check), Font.code, gap.after))
         }
         if let tellApart = symptom.tellApart {
             parts.append(("<i>" + Paper.markup(escaping: tellApart) + "</i>", Font.symptomText, 0))
         }
         let heights = parts.map { canvas.text($0.markup, font: $0.font, x: 0, y: 0, width: width, draw: false) }
         let inner = zip(heights, parts).map { $0 + $1.gap }.reduce(0, +)
-        let gapBelow = 8.0
-        return Piece(height: inner + 2 * padding + gapBelow) { y in
+        return Piece(height: inner + 2 * padding + Metric.symptomGapAfter) { y in
             canvas.box(x: left, y: y, width: contentWidth, height: inner + 2 * padding, lineWidth: Metric.boxLine)
             var partY = y + padding
             for (part, height) in zip(parts, heights) {

@@ -5,6 +5,12 @@ extension Paper {
     /// Room at the right of each box for the time and initials: `_____  _____`.
     private static let textColumns = "_____  _____"
     private static let textIndent = 4
+    /// Blank widths of the header's fields: the drill or incident name, the date, each role.
+    private static let nameBlank = 34, dateBlank = 12, roleBlank = 12
+    /// The narrowest text column an item keeps, however deep it is nested.
+    private static let minimumTextWidth = 20
+    /// Short role names, so the three fit one line.
+    private static let shortRoles = ["Communications": "Comms"]
 
     public func plainText(width: Int = Paper.textWidth) -> String {
         var out: [String] = []
@@ -17,8 +23,8 @@ extension Paper {
             switch block {
             case .incidentHeader:
                 out.append("")
-                out.append(Paper.fields([(PaperWords.incidentName, 34), (PaperWords.date, 12)], width: width))
-                out.append(Paper.fields(PaperWords.roles.map { ($0 == "Communications" ? "Comms" : $0, 12) }, width: width))
+                out.append(Paper.fields([(PaperWords.incidentName, Paper.nameBlank), (PaperWords.date, Paper.dateBlank)], width: width))
+                out.append(Paper.fields(PaperWords.roles.map { (Paper.shortRoles[$0] ?? $0, Paper.roleBlank) }, width: width))
             case .timeBoxes:
                 out.append("")
                 out.append(PaperWords.timeBoxes.map { "\($0) ______" }.joined(separator: "  ") + "  (UTC)")
@@ -41,7 +47,7 @@ extension Paper {
                     }
             case .item(let text, let depth):
                 let indent = String(repeating: " ", count: depth * Paper.textIndent)
-                let textWidth = width - indent.count - 4 - Paper.textColumns.count - 2
+                let textWidth = max(Paper.minimumTextWidth, width - indent.count - 4 - Paper.textColumns.count - 2)
                 for (index, line) in Paper.wrap(Paper.textOf(text), width: textWidth).enumerated() {
                     if index == 0 {
                         out.append(indent + "[ ] " + line.padding(toLength: textWidth, withPad: " ", startingAt: 0) + "  " + Paper.textColumns)
@@ -69,7 +75,7 @@ extension Paper {
                 out += Paper.formLines(form, width: width)
             case .symptom(let symptom):
                 out.append("")
-                out.append("\(symptom.title) (\(symptom.id))")
+                out += Paper.wrap("\(symptom.title) (\(symptom.id))", width: width)
                 let pad = "  "
                 out += Paper.wrap(symptom.summary, width: width - pad.count).map { pad + $0 }
                 if !symptom.examples.isEmpty {
@@ -113,15 +119,25 @@ extension Paper {
     }
 
     static func textOf(_ text: PaperText) -> String {
-        text.map { $0.style == .code ? "`\($0.text)`" : $0.text }.joined()
+        text.map { run in
+            switch run.style {
+            case .code: return "`\(run.text)`"
+            case .emphasis: return "_\(run.text)_"
+            case .plain, .strong: return run.text
+            }
+        }.joined()
     }
 
-    /// `Label: ______  Label: ______` filling the width.
-    private static func fields(_ fields: [(String, Int)], width: Int) -> String {
-        let labels = fields.map { $0.0 + ": " }.joined()
-        let separators = (fields.count - 1) * 2
-        let blank = max(6, (width - labels.count - separators) / fields.count)
-        return fields.map { $0.0 + ": " + String(repeating: "_", count: blank) }.joined(separator: "  ")
+    /// `Label: ______  Label: ______` filling the width; blanks share it by their weights.
+    private static func fields(_ fields: [(label: String, weight: Int)], width: Int) -> String {
+        let labels = fields.map { $0.label + ": " }.joined()
+        let separator = "  "
+        let room = width - labels.count - (fields.count - 1) * separator.count
+        let total = max(1, fields.map(\.weight).reduce(0, +))
+        let minimumBlank = 4
+        return fields.map { field in
+            field.label + ": " + String(repeating: "_", count: max(minimumBlank, room * field.weight / total))
+        }.joined(separator: separator)
     }
 
     private static func formLines(_ form: PaperForm, width: Int) -> [String] {
@@ -167,13 +183,13 @@ extension Paper {
     /// A line of code cut into pieces of `width`, continuations marked with `↪`.
     private static func hardWrap(_ line: String, width: Int) -> [String] {
         guard line.count > width, width > 2 else { return [line] }
-        var pieces: [String] = []
-        var rest = Substring(line)
-        while rest.count > width {
-            pieces.append(String(rest.prefix(width)))
-            rest = rest.dropFirst(width)
+        let marker = "↪ "
+        var pieces = [String(line.prefix(width))]
+        var rest = Substring(line).dropFirst(width)
+        while !rest.isEmpty {
+            pieces.append(marker + rest.prefix(width - marker.count))
+            rest = rest.dropFirst(width - marker.count)
         }
-        pieces.append(String(rest))
-        return pieces.enumerated().map { $0.offset == 0 ? $0.element : "↪ " + $0.element }
+        return pieces
     }
 }

@@ -108,6 +108,8 @@ public struct PaperFooter: Sendable, Equatable {
     public var commit: String?
     public var dirty: Bool
     public var printed: Day
+    /// What the date is: the day of printing, or (for the site's print views) of the build.
+    public var dateLabel = "printed"
 
     public init(source: String, toolVersion: String = BuildInfo.toolVersion, commit: String?, dirty: Bool, printed: Day) {
         self.source = source
@@ -120,7 +122,7 @@ public struct PaperFooter: Sendable, Equatable {
     /// `printed from runbooks/checklists/first-response.md · runbook 0.1.0 · commit 1a2b3c4d5e6f · 2026-11-23`
     public var text: String {
         let commitText = commit.map { "commit \($0)\(dirty ? " + local changes" : "")" } ?? "not under git"
-        return "printed from \(source) · runbook \(toolVersion) · \(commitText) · printed \(printed)"
+        return "printed from \(source) · runbook \(toolVersion) · \(commitText) · \(dateLabel) \(printed)"
     }
 
     /// `page 1 of 3`.

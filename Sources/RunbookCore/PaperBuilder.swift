@@ -2,6 +2,9 @@
 public enum PaperError: Error, CustomStringConvertible, Equatable {
     case noTaskItems(path: String)
     case notADrill(path: String)
+    /// A drill's `checklists:` or `runbooks:` entry that leads to no document, or (for
+    /// `checklists:`) to a document that is not a checklist.
+    case badReference(file: String, line: Int, column: Int, problem: String)
 
     public var description: String {
         switch self {
@@ -9,6 +12,8 @@ public enum PaperError: Error, CustomStringConvertible, Equatable {
             return "\(path) has no task items ('- [ ] ...'), so there is nothing to tick on paper; write its steps as a task list"
         case .notADrill(let path):
             return "\(path) is not a drill (put it under drills/ or say 'kind: drill')"
+        case .badReference(let file, let line, let column, let problem):
+            return "\(file):\(line):\(column): \(problem)"
         }
     }
 }
@@ -41,12 +46,24 @@ public enum PaperBuilder {
                              footer: PaperFooter) throws -> (responder: Paper, facilitator: Paper) {
         guard drill.kind == .drill else { throw PaperError.notADrill(path: displayPrefix + drill.path) }
         let byPath = Dictionary(documents.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
-        func target(_ entry: Located<String>) -> Document? {
-            SitePath.resolve(SitePath.splitURL(entry.value.trimmed()).0.percentDecoded(), againstFolderOf: drill.path)
-                .flatMap { byPath[$0] }
+        // A packet missing a checklist the drill names would be handed out unnoticed: every
+        // entry must lead somewhere, and `checklists:` to checklists.
+        func target(_ entry: Located<String>, key: String, mustBe kind: DocumentKind?) throws -> Document {
+            let path = SitePath.resolve(SitePath.splitURL(entry.value.trimmed()).0.percentDecoded(), againstFolderOf: drill.path)
+            guard let path, let document = byPath[path] else {
+                throw PaperError.badReference(file: displayPrefix + drill.path, line: entry.line, column: entry.column,
+                                              problem: "'\(key)' names '\(entry.value)', which leads to no document")
+            }
+            if let kind, document.kind != kind {
+                throw PaperError.badReference(file: displayPrefix + drill.path, line: entry.line, column: entry.column,
+                                              problem: "'\(key)' names '\(entry.value)', which is a \(document.kind.rawValue), not a \(kind.rawValue)")
+            }
+            return document
         }
-        let checklists = drill.meta.checklists.compactMap(target)
-        let runbooks = drill.meta.runbooks.compactMap(target)
+        // A checklist never brings facilitator notes along (the kind check above aside, this
+        // holds whatever a document is).
+        let checklists = try drill.meta.checklists.map { try target($0, key: "checklists", mustBe: .checklist).withoutFacilitatorNotes() }
+        let runbooks = try drill.meta.runbooks.map { try target($0, key: "runbooks", mustBe: nil) }
         let (responderBody, facilitatorBody) = drill.bodySplitForFacilitator
 
         let furniture: [PaperBlock] = [.incidentHeader, .timeBoxes]
@@ -178,7 +195,11 @@ public enum PaperBuilder {
         return out
     }
 
-    private static func append(_ node: MarkdownNode, depth: Int, to out: inout [PaperBlock]) {
+    /// Deeper nesting prints at this depth: paper has no room for more indentation.
+    static let maximumDepth = 4
+
+    private static func append(_ node: MarkdownNode, depth unclamped: Int, to out: inout [PaperBlock]) {
+        let depth = min(unclamped, maximumDepth)
         switch node.kind {
         case .heading(let level):
             out.append(.heading(level: level, inlineText(node.children)))

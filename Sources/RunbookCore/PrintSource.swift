@@ -98,15 +98,15 @@ public struct PrintSource: Sendable {
         return out
     }
 
-    /// The names nearest to `name` by edit distance, best first.
+    /// The names nearest to `name` by edit distance, best first (however far: a list to pick
+    /// from beats none).
     static func closest(to name: String, in documents: [Document], count: Int = 3) -> [String] {
-        let scored = documents.map { document -> (String, Int) in
+        let scored = documents.map { document -> (name: String, distance: Int) in
             let short = shortName(document)
-            let distance = min(editDistance(name, short.lowercased()), editDistance(name, document.title.lowercased()))
+            let distance = min(editDistance(name, lookupKey(short)), editDistance(name, lookupKey(document.title)))
             return (short, distance)
         }
-        let limit = max(3, name.count / 2)
-        return scored.filter { $0.1 <= limit }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(count).map(\.0)
+        return scored.sorted { $0.distance != $1.distance ? $0.distance < $1.distance : $0.name < $1.name }.prefix(count).map(\.name)
     }
 
     /// Levenshtein distance over characters.
@@ -172,12 +172,22 @@ public enum PaperFile {
         }
     }
 
-    /// Writes `bytes` to `path` beside it first and then renames, so a reader never sees half
-    /// a file; refuses to replace an existing file unless `force`.
+    /// Writes `bytes` to `path`: a file is written beside it first and then renamed into
+    /// place, so a reader never sees half of one; a link is followed; a pipe or device
+    /// (`/dev/stdout`) is written to as it is. An existing file is replaced only with `force`.
     public static func write(_ bytes: [UInt8], to path: String, force: Bool) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { throw PaperOutputError.cannotWrite(path, reason: "it is a folder") }
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            let type = info.st_mode & S_IFMT
+            if type == S_IFLNK {
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) else {
+                    throw PaperOutputError.cannotWrite(path, reason: "it is a link that cannot be read")
+                }
+                let resolved = target.hasPrefix("/") ? target : (path as NSString).deletingLastPathComponent + "/" + target
+                return try write(bytes, to: resolved, force: force)
+            }
+            if type == S_IFDIR { throw PaperOutputError.cannotWrite(path, reason: "it is a folder") }
+            if type == S_IFIFO || type == S_IFCHR { return try writeInPlace(bytes, to: path) }
             if !force { throw PaperOutputError.exists(path) }
         }
         let url = URL(fileURLWithPath: path)
@@ -186,12 +196,25 @@ public enum PaperFile {
         do {
             try FileWriter.write(bytes, to: temporary)
         } catch {
-            throw PaperOutputError.cannotWrite(path, reason: "\(error)")
+            throw PaperOutputError.cannotWrite(path, reason: String(cString: strerror(errno)))
         }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             throw PaperOutputError.cannotWrite(path, reason: reason)
+        }
+    }
+
+    /// A pipe or a device: there is nothing to replace, only something to write to.
+    private static func writeInPlace(_ bytes: [UInt8], to path: String) throws {
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw PaperOutputError.cannotWrite(path, reason: String(cString: strerror(errno)))
+        }
+        defer { try? handle.close() }  // a close after a complete write reports nothing useful
+        do {
+            try handle.write(contentsOf: Data(bytes))
+        } catch {
+            throw PaperOutputError.cannotWrite(path, reason: error.localizedDescription)
         }
     }
 }

@@ -16,8 +16,8 @@ public struct BuildOptions: Sendable {
     public var verify: Bool = true
     /// Build the search index, its script shards and the search page (on by default).
     public var search: Bool = true
-    /// Keep the facilitator notes on drill pages (and in the search index). Off by default:
-    /// the site is for responders too.
+    /// Keep the facilitator notes on drill pages. Off by default: the site is for responders
+    /// too. (Drills are never in the search index.)
     public var includeFacilitatorNotes = false
 
     public init(source: URL, sourceDisplay: String? = nil, output: URL, outputDisplay: String? = nil,
@@ -87,42 +87,14 @@ public enum SiteBuilder {
         let templates = try TemplateSet.load(overrides: options.templates, displayPath: options.templatesDisplay,
                                              diagnostics: &diagnostics)
 
-        // Load and parse.
-        let loaded = try SourceLoader.load(root: options.source, displayRoot: options.sourceDisplay, excluding: options.output)
-        diagnostics += loaded.diagnostics
-        let displayPrefix = SitePath.folderPrefix(options.sourceDisplay)
-        // The built-in symptom knowledge base joins the team's documents (theirs win by id).
-        let merged = SymptomBase.merge(team: loaded.documents, displayPrefix: displayPrefix)
-        diagnostics += merged.diagnostics
-        // A drill's facilitator notes stay off the site (pages and index) unless asked for.
-        let documents = options.includeFacilitatorNotes ? merged.documents
-            : merged.documents.map { $0.kind == .drill ? $0.withoutFacilitatorNotes() : $0 }
-        clock.lap("load and parse")
-
-        // Model: applications, links, the catalog.
-        let apps = Catalog.apps(of: documents)
-        let resolver = LinkResolver(documents: documents, staticFiles: loaded.staticFiles, apps: apps)
-        clock.lap("resolver")
-        let analyses = Array(documents.indices).parallelMap {
-            LinkAnalysis(document: $0, of: documents, resolver: resolver, displayPrefix: displayPrefix)
-        }
-        var targets: [Int: Set<Int>] = [:]
-        for (index, analysis) in analyses.enumerated() {
-            diagnostics += analysis.diagnostics
-            targets[index] = analysis.targets
-        }
-        var gitCommit: String?
-        var gitDirty = false
-        clock.lap("link analysis")
-        if let state = BuildInfo.gitState(of: options.source) {
-            gitCommit = state.commit
-            gitDirty = state.dirty
-        }
-        let build = BuildInfo(time: options.time, source: options.sourceDisplay, commit: gitCommit, dirty: gitDirty)
+        // Load, parse, model. The git state is asked for first: the catalog dates by it.
+        let build = BuildInfo.stamp(time: options.time, source: options.source, sourceDisplay: options.sourceDisplay)
         clock.lap("git")
-        let catalog = Catalog(config: loaded.config, documents: documents, apps: apps, today: build.day, linkTargets: targets)
-        diagnostics += catalog.checks(displayPrefix: displayPrefix)
-
+        let model = try SiteModel.make(source: options.source, sourceDisplay: options.sourceDisplay, excluding: options.output,
+                                       includeFacilitatorNotes: options.includeFacilitatorNotes, today: build.day) { clock.lap($0) }
+        diagnostics += model.diagnostics
+        let (loaded, documents, resolver, analyses, catalog) = (model.loaded, model.documents, model.resolver, model.analyses, model.catalog)
+        let displayPrefix = model.displayPrefix
         clock.lap("model and links")
 
         // The search index builds on its own thread while the pages render: only the symptom

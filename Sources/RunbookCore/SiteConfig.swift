@@ -10,10 +10,13 @@ public struct SiteConfig: Sendable, Equatable {
     public var title: String = "Runbooks"
     public var organisation: String?
     public var reviewEvery: Int = SiteConfig.defaultReviewEveryDays
+    /// Where the site is published (`https://runbooks.example.com/`): alerts' `runbook_url`s
+    /// are checked against it.
+    public var baseURL: String?
 
     public init() {}
 
-    static let knownKeys: Set<String> = ["title", "organisation", "organization", "review_every"]
+    static let knownKeys: Set<String> = ["title", "organisation", "organization", "review_every", "base_url"]
 
     /// Reads `text` (the file's contents); problems go to `sink`.
     static func parse(_ text: String, sink: inout DiagnosticSink) -> SiteConfig {
@@ -44,8 +47,10 @@ public struct SiteConfig: Sendable, Equatable {
                 config.organisation = reader.string(value, key: key)
             case "review_every":
                 if let days = reader.days(value, key: key) { config.reviewEvery = days }
+            case "base_url":
+                config.baseURL = reader.string(value, key: key)?.trimmed()
             default:
-                reader.sink.warning("unknown key '\(key)' (known: title, organisation, review_every)", line: reader.line(keyNode),
+                reader.sink.warning("unknown key '\(key)' (known: title, organisation, review_every, base_url)", line: reader.line(keyNode),
                                     column: reader.column(keyNode))
             }
         }

@@ -76,6 +76,11 @@ struct SiteRenderer: Sendable {
         catalog.checklists.filter { SiteRenderer.hasTaskItems(catalog.documents[$0]) }
     }
 
+    /// One line of Markdown (an objective in front matter) as HTML: code, emphasis, strong.
+    static func inlineHTML(_ line: String) -> String {
+        Paper.html(PaperBuilder.inlineText(ofMarkdownLine: line))
+    }
+
     static func hasTaskItems(_ document: Document) -> Bool {
         var hasItem = false
         document.body.forEach { node in
@@ -87,14 +92,15 @@ struct SiteRenderer: Sendable {
     /// The paper of a checklist, as printed from the site.
     private func printView(_ index: Int, page: String) -> String {
         let document = catalog.documents[index]
-        let footer = PaperFooter(source: SitePath.folderPrefix(build.source) + document.path, toolVersion: build.version,
+        var footer = PaperFooter(source: SitePath.folderPrefix(build.source) + document.path, toolVersion: build.version,
                                  commit: build.commit, dirty: build.dirty, printed: build.day)
+        footer.dateLabel = "site built"  // the day the site was built, not the day it is printed
         let root = SitePath.rootPrefix(of: page)
         let back = String(document.outputPath.split(separator: "/").last ?? "")
         do {
             let paper = try PaperBuilder.checklist(document, displayPath: footer.source, footer: footer)
             return paper.html(size: nil, stylesheet: .link(root + Catalog.assetsFolder + "/" + Paper.stylesheetAsset),
-                              backLink: (back, "back to the checklist"))
+                              backLink: (encoded(back), "back to the checklist"))
         } catch {
             // `printable` lists only checklists with items; this is not reached.
             return "<!DOCTYPE html><title>\(HTML.escape(document.title))</title><p>\(HTML.escape("\(error)"))</p>"
@@ -156,7 +162,7 @@ struct SiteRenderer: Sendable {
             context["items"] = catalog.drills.map { index -> [String: Any] in
                 var entry = item(index)
                 let document = catalog.documents[index]
-                entry["objectives"] = document.meta.objectives
+                entry["objectives"] = document.meta.objectives.map(SiteRenderer.inlineHTML)
                 entry["difficulty"] = TemplateText(document.meta.difficulty)
                 entry["shortName"] = PrintSource.shortName(document)
                 return entry
@@ -378,7 +384,7 @@ struct SiteRenderer: Sendable {
         context["objectives"] = [String]()
         context["drillApplies"] = [[String: Any]]()
         if document.kind == .drill {
-            context["objectives"] = meta.objectives
+            context["objectives"] = meta.objectives.map(SiteRenderer.inlineHTML)
             context["difficulty"] = TemplateText(meta.difficulty)
             context["drillApplies"] = (meta.checklists + meta.runbooks).compactMap { entry -> [String: Any]? in
                 guard case .success(.document(let target, _)) = resolver.resolve(entry.value, from: index) else { return nil }

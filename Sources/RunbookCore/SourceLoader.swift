@@ -47,7 +47,7 @@ public enum SourceLoader {
         var config = SiteConfig()
         let configURL = root.appendingPathComponent(SiteConfig.fileName)
         if FileManager.default.fileExists(atPath: configURL.path) {
-            var sink = DiagnosticSink(file: prefix + SiteConfig.fileName)
+            var sink = DiagnosticSink(file: prefix + SiteConfig.fileName, rule: "config")
             if let text = readText(configURL, sink: &sink) {
                 config = SiteConfig.parse(text, sink: &sink)
             }

@@ -47,7 +47,7 @@ public struct TemplateSet: Sendable {
                         assets[String(relative.dropFirst(assetsPrefix.count))] = data
                         if EmbeddedTemplates.files[relative].map({ Data($0.utf8) }) != data { overridden.append(relative) }
                     } else if relative.hasSuffix(templateExtension) {
-                        var sink = DiagnosticSink(file: prefix + relative)
+                        var sink = DiagnosticSink(file: prefix + relative, rule: "templates")
                         let name = String(relative.dropLast(templateExtension.count))
                         if sources[name] == nil {
                             sink.warning("'\(relative)' replaces no built-in template (they are \(builtInNames)); it is used only where another template includes it with {{> \(name)}}",

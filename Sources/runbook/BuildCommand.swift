@@ -45,9 +45,6 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .long, help: "Print how long each stage of the build took, wall and CPU time (to stderr).")
     var timings = false
 
-    /// 1970-01-01 to 9999-12-31: what a page's build stamp can show.
-    static let acceptedEpochs = 0...253_402_300_799
-
     func validate() throws {
         if source.isEmpty { throw ValidationError("The --source folder cannot be an empty path.") }
         if out.isEmpty { throw ValidationError("The --out folder cannot be an empty path.") }
@@ -60,10 +57,7 @@ struct BuildCommand: ParsableCommand {
                 throw ValidationError("The templates folder '\(templates)' does not exist.")
             }
         }
-        if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"],
-           Int(epoch).map({ Self.acceptedEpochs.contains($0) }) != true {
-            throw ValidationError("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 (up to the year 9999), not '\(epoch)'.")
-        }
+        try SourceDate.validate()
     }
 
     /// `site` or `site/` as `site/`, for messages.

@@ -46,6 +46,7 @@ struct NewCommand: ParsableCommand {
     var templates: String?
 
     func validate() throws {
+        try SourceDate.validate()
         guard NewDocument.kinds.contains(kind) else {
             throw ValidationError("runbook new makes runbook, checklist, postmortem or drill documents, not \(kind.rawValue).")
         }

@@ -20,6 +20,7 @@ struct PaperOptions: ParsableArguments {
     var force = false
 
     func validate() throws {
+        try SourceDate.validate()
         if source.isEmpty { throw ValidationError("The --source folder cannot be an empty path.") }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -51,23 +52,22 @@ struct PaperOptions: ParsableArguments {
     /// Renders and writes (or sends to stdout for `-`), reporting failures.
     func emit(_ paper: Paper, to path: String) throws {
         do {
+            if path == "-", format == .pdf, isatty(STDOUT_FILENO) != 0 {
+                Terminal.error("a PDF on a terminal would print garbage; redirect it (-o - > file.pdf, or | lp) or give -o FILE")
+                throw ExitCode(2)
+            }
             let bytes = try PaperFile.render(paper, format: format, size: self.paper)
             if path == "-" {
                 FileHandle.standardOutput.write(Data(bytes))
             } else {
                 try PaperFile.write(bytes, to: path, force: force)
             }
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(2)
         }
-    }
-}
-
-/// The build's notion of "now", which SOURCE_DATE_EPOCH can fix (reproducible papers).
-enum SourceDate {
-    static var now: Int {
-        ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Int.init) ?? Int(Date().timeIntervalSince1970)
     }
 }
 
@@ -117,8 +117,10 @@ struct ChecklistCommand: ParsableCommand {
         if list {
             let checklists = source.checklists.filter { app == nil || $0.app == app }
             if checklists.isEmpty { Terminal.note("no checklists\(app.map { " for application '\($0)'" } ?? "") in \(source.displayPrefix)") }
+            let nameWidth = checklists.map { PrintSource.shortName($0).count }.max() ?? 0
             for document in checklists {
-                Terminal.line("\(PrintSource.shortName(document).padding(toLength: 24, withPad: " ", startingAt: 0)) \(document.title)  [\(document.app ?? "all applications")] \(source.displayPrefix)\(document.path)")
+                let name = PrintSource.shortName(document)
+                Terminal.line("\(name)\(String(repeating: " ", count: nameWidth - name.count))  \(document.title)  [\(document.app ?? "all applications")] \(source.displayPrefix)\(document.path)")
             }
             return
         }
@@ -211,7 +213,12 @@ struct DrillCommand: ParsableCommand {
         let drill: Document
         do {
             if random {
-                guard !drills.isEmpty else { throw PrintSource.LookupError.none(what: "drill") }
+                guard !drills.isEmpty else {
+                    if let app {
+                        throw PrintSource.LookupError.noneForApp(what: "drill", app: app, apps: Set(source.drills.compactMap(\.app)).sorted())
+                    }
+                    throw PrintSource.LookupError.none(what: "drill")
+                }
                 var generator = SeededGenerator(seed: seed ?? UInt64.random(in: 0...UInt64(UInt32.max)))
                 drill = drills[Int(generator.next() % UInt64(drills.count))]
                 Terminal.note("picked \(source.displayPrefix)\(drill.path) (--seed \(generator.seed) picks it again)")
@@ -223,7 +230,13 @@ struct DrillCommand: ParsableCommand {
             throw ExitCode(2)
         }
         try options.checkDiagnostics(of: drill, in: source)
-        let papers = try source.drillPapers(drill)
+        let papers: (responder: Paper, facilitator: Paper)
+        do {
+            papers = try source.drillPapers(drill)
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(1)
+        }
         let base = (outputDir as NSString).appendingPathComponent(PrintSource.shortName(drill))
         let responderPath = "\(base)-responder.\(options.format.fileExtension)"
         let facilitatorPath = "\(base)-facilitator.\(options.format.fileExtension)"

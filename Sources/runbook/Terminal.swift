@@ -41,6 +41,13 @@ enum Terminal {
         FileHandle.standardError.write(Data("\(location) \(label) \(diagnostic.message)\n".utf8))
     }
 
+    /// A problem as `runbook check` prints it on stdout: with its rule, coloured on a terminal.
+    static func stdoutDiagnostic(_ diagnostic: Diagnostic) -> String {
+        let label = diagnostic.severity == .error ? stdoutPaint("error:", "1;31") : stdoutPaint("warning:", "1;33")
+        let location = stdoutPaint("\(diagnostic.file):\(diagnostic.line):\(diagnostic.column):", "1")
+        return "\(location) \(label) \(diagnostic.message) [\(diagnostic.rule ?? Diagnostic.defaultRule)]"
+    }
+
     static func count(_ n: Int, _ noun: String) -> String {
         "\(n) \(noun)\(n == 1 ? "" : "s")"
     }
