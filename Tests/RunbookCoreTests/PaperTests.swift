@@ -191,7 +191,71 @@ import Testing
         #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
     }
 
+    @Test(.enabled(if: pdftotext != nil, "pdftotext is not installed (poppler-utils)"))
+    func longCodeBlocksGoOnToTheNextPageAndDeepNestingPrints() throws {
+        let code = (1...120).map { "echo line-\($0)-of-the-long-block" }.joined(separator: "\n")
+        var nested = ""
+        for depth in 0..<18 { nested += String(repeating: "  ", count: depth) + "- [ ] level \(depth) of a very deep list\n" }
+        let folder = try TempFolder([
+            "checklists/long.md": "---\ntitle: Long\n---\n## Run this\n\n- [ ] Run it all:\n\n```bash\n\(code)\n```\n\n## Deep\n\n\(nested)",
+        ])
+        defer { folder.remove() }
+        let binary = try #require(Paths.binary)
+        let pdf = try run(binary, ["checklist", "long", "--source", folder.url.path, "-o", folder.path("long.pdf").path])
+        #expect(pdf.status == 0, "\(pdf.stderr)")
+        let pages = try Self.pages(of: folder.path("long.pdf")).map(Self.squeezed)
+        let whole = pages.joined()
+        let missing = (1...120).filter { !whole.contains("echoline\($0)ofthelongblock") }
+        #expect(missing.isEmpty, "code lines lost: \(missing)")
+        for (index, page) in pages.enumerated() {
+            #expect(page.contains(Self.squeezed("page \(index + 1) of \(pages.count)")))
+        }
+        let text = try run(binary, ["checklist", "long", "--source", folder.url.path, "--format", "text", "-o", "-"])
+        #expect(text.status == 0, "\(text.stderr)")
+        let tooWide = text.stdout.split(separator: "\n").filter { $0.count > Paper.textWidth }
+        #expect(tooWide.isEmpty, "\(tooWide)")
+        #expect(text.stdout.contains("level 17 of a very deep list"))
+    }
+
+    @Test func missingFontsAreAnErrorNotBoxes() throws {
+        let folder = try TempFolder(["fonts.conf": "<?xml version=\"1.0\"?>\n<fontconfig><dir>/nonexistent-fonts</dir></fontconfig>\n"])
+        defer { folder.remove() }
+        let binary = try #require(Paths.binary)
+        let result = try run(binary, ["checklist", "first-response", "--source", Paths.sampleRunbooks.path, "-o", folder.path("x.pdf").path],
+                             environment: ["FONTCONFIG_FILE": folder.path("fonts.conf").path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("the font 'DejaVu Sans' is not installed"), "\(result.stderr)")
+        #expect(!folder.exists("x.pdf"))
+    }
+
+    @Test func writesToDevicesAsTheyAre() throws {
+        let binary = try #require(Paths.binary)
+        let result = try run(binary, ["checklist", "first-response", "--source", Paths.sampleRunbooks.path, "--format", "text", "-o", "/dev/null"])
+        #expect(result.status == 0, "\(result.stderr)")
+        var info = stat()
+        #expect(stat("/dev/null", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR)
+    }
+
     // MARK: - Drills
+
+    @Test func drillsNamingWrongChecklistsOrHidingNotesAreReported() throws {
+        let folder = try TempFolder([
+            "checklists/first.md": "---\ntitle: First\n---\n- [ ] Look\n",
+            "drills/a.md": "---\ntitle: A\nobjectives: [x]\nchecklists: [b.md]\n---\n## Brief\nGo.\n\n## Facilitator notes\nSECRET-A\n",
+            "drills/b.md": "---\ntitle: B\nobjectives: [x]\nchecklists: [../checklists/first.md, ../checklists/missing.md]\n---\n## Brief\n> ## Facilitator hints\n> SECRET-B\n",
+        ])
+        defer { folder.remove() }
+        let (report, _) = try build(folder)
+        let lines = report.diagnostics.map(\.description)
+        #expect(lines.contains("src/drills/a.md:4:14: error: 'checklists' names 'b.md', which is a drill, not a checklist"), "\(lines)")
+        #expect(lines.contains("src/drills/b.md:4:38: error: link to missing document 'checklists/missing.md'"), "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("src/drills/b.md:7:3: warning: this heading mentions the facilitator but does not open a facilitator section") }, "\(lines)")
+        #expect(lines.contains("src/drills/b.md:2:1: warning: drill has no facilitator section ('## Facilitator notes': how to induce the failure, hints, how to restore)"), "\(lines)")
+        let binary = try #require(Paths.binary)
+        let result = try run(binary, ["drill", "a", "--source", folder.url.path, "--format", "text", "-d", folder.url.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("which is a drill, not a checklist"), "\(result.stderr)")
+    }
 
     @Test func sampleHasTenDrillsWithObjectivesAndFacilitatorNotes() throws {
         let source = try Self.sample()
