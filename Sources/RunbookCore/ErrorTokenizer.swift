@@ -182,7 +182,7 @@ public struct ErrorTokenizer: Sendable {
     public static func parts(of text: String) -> [String] {
         var text = text
         var out: [String] = []
-        text.withUTF8 { bytes in
+        _ = text.withUTF8 { bytes in
             scan(bytes) { term, _, isCompound, _ in
                 if !isCompound { out.append(String(decoding: term, as: UTF8.self)) }
             }

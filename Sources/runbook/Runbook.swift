@@ -16,7 +16,7 @@ struct Runbook: ParsableCommand {
             Start with:  runbook build   then open site/index.html in a browser.
             """,
         version: BuildInfo.toolVersion,
-        subcommands: [BuildCommand.self, CheckCommand.self, SearchCommand.self, NewCommand.self, ChecklistCommand.self, DrillCommand.self]
+        subcommands: [BuildCommand.self, CheckCommand.self, SearchCommand.self, ServeCommand.self, NewCommand.self, ChecklistCommand.self, DrillCommand.self]
     )
 
     /// Usage errors exit with 2, as grep and ripgrep do (ArgumentParser's default is 64), so

@@ -1,0 +1,298 @@
+import FlyingFox
+import Foundation
+
+/// What `runbook serve` is asked to do.
+public struct ServeOptions: Sendable {
+    /// The build to keep fresh; its output folder is what is served.
+    public var build: BuildOptions
+    public var host: String = PreviewServer.defaultHost
+    /// 0 picks a free port.
+    public var port: UInt16 = PreviewServer.defaultPort
+    /// Bind to an address other machines can reach (off: loopback only).
+    public var allowRemote = false
+    /// How often the source and templates are looked at for changes.
+    public var pollInterval: Duration = .milliseconds(400)
+
+    public init(build: BuildOptions) {
+        self.build = build
+    }
+}
+
+/// What the server has to say while it runs (the command prints it; the library does not).
+public enum ServeEvent: Sendable {
+    case listening(URL)
+    case built(BuildReport, seconds: Double, changed: [String])
+    /// A build that could not even start (the output folder is locked, say).
+    case failed(String, changed: [String])
+}
+
+public enum ServeError: Error, CustomStringConvertible, Equatable {
+    case notLoopback(String)
+    case badHost(String)
+    case cannotListen(String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .notLoopback(let host):
+            return "'\(host)' is reachable from other machines; the preview server binds to loopback (127.0.0.1, ::1, localhost) unless given --allow-remote"
+        case .badHost(let host):
+            return "'\(host)' is not an IP address or 'localhost'"
+        case .cannotListen(let address, let reason):
+            return "cannot listen on \(address): \(reason)"
+        }
+    }
+}
+
+/// A preview server for authors: builds the site, serves it, rebuilds it when a document or
+/// template changes, and has open pages reload themselves. A failed rebuild keeps the last
+/// good site and shows its errors over the page. Built on FlyingFox; this is the one file
+/// that uses it.
+public final class PreviewServer: Sendable {
+    public static let defaultHost = "127.0.0.1"
+    public static let defaultPort: UInt16 = 8000
+    /// The server's own paths, out of the way of any page of a site.
+    static let statusPath = "/__runbook/status"
+    static let scriptPath = "/__runbook/live.js"
+    /// How long a page's request for news waits before answering "nothing new".
+    static let longPoll: Duration = .seconds(25)
+    static let longPollStep: Duration = .milliseconds(150)
+
+    let options: ServeOptions
+    let state = PreviewState()
+
+    public init(options: ServeOptions) {
+        self.options = options
+    }
+
+    /// Whether `host` only reaches this machine.
+    public static func isLoopback(_ host: String) -> Bool {
+        let lowered = host.lowercased()
+        if lowered == "localhost" || lowered == "::1" || lowered == "[::1]" { return true }
+        let parts = lowered.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// Builds, listens, and keeps the site fresh until the task is cancelled.
+    public func run(events: @escaping @Sendable (ServeEvent) -> Void) async throws {
+        let host = options.host
+        guard options.allowRemote || Self.isLoopback(host) else { throw ServeError.notLoopback(host) }
+        let server = try await makeServer(host: host)
+
+        var manifest = try snapshot()
+        await rebuild(changed: [], events: events)
+
+        let serverTask = Task { try await server.run() }
+        do {
+            try await server.waitUntilListening()
+        } catch {
+            serverTask.cancel()
+            // The task's own error says why (address in use…).
+            let reason: String
+            do { try await serverTask.value; reason = "\(error)" } catch let failure { reason = "\(failure)" }
+            throw ServeError.cannotListen("\(host):\(options.port)", reason: reason)
+        }
+        if case .ip4(let address, let port)? = await server.listeningAddress {
+            events(.listening(URL(string: "http://\(address):\(port)/")!))
+        } else if case .ip6(let address, let port)? = await server.listeningAddress {
+            events(.listening(URL(string: "http://[\(address)]:\(port)/")!))
+        }
+
+        defer { serverTask.cancel() }
+        while !Task.isCancelled {
+            try await Task.sleep(for: options.pollInterval)
+            let current = try snapshot()
+            if current != manifest {
+                let changed = PreviewServer.changes(from: manifest, to: current)
+                manifest = current
+                await rebuild(changed: changed, events: events)
+            }
+        }
+    }
+
+    // MARK: - Building
+
+    /// The source's files and the templates', with sizes and times.
+    private func snapshot() throws -> [SourceManifest] {
+        var manifests = [try SourceManifest.scan(root: options.build.source, excluding: options.build.output)]
+        if let templates = options.build.templates { manifests.append(try SourceManifest.scan(root: templates)) }
+        return manifests
+    }
+
+    static func changes(from old: [SourceManifest], to new: [SourceManifest]) -> [String] {
+        let before = Set(old.flatMap(\.entries).map { "\($0.path) \($0.size) \($0.modified)" })
+        let after = Set(new.flatMap(\.entries).map { "\($0.path) \($0.size) \($0.modified)" })
+        let paths = before.symmetricDifference(after).map { String($0.split(separator: " ").dropLast(2).joined(separator: " ")) }
+        return Array(Set(paths)).sorted()
+    }
+
+    private func rebuild(changed: [String], events: @Sendable (ServeEvent) -> Void) async {
+        let build = options.build
+        let started = DispatchTime.now()
+        // The build is plain blocking work on every core: it runs off the concurrency pool.
+        let result: Result<BuildReport, any Error> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Result { try SiteBuilder.build(build) })
+            }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        switch result {
+        case .success(let report):
+            await state.finish(ok: report.published, problems: report.diagnostics.filter { $0.severity == .error }.map(\.description))
+            events(.built(report, seconds: seconds, changed: changed))
+        case .failure(let error):
+            await state.finish(ok: false, problems: ["\(error)"])
+            events(.failed("\(error)", changed: changed))
+        }
+    }
+
+    // MARK: - Serving
+
+    private func makeServer(host: String) async throws -> HTTPServer {
+        let lowered = host.lowercased()
+        let server: HTTPServer
+        do {
+            if lowered == "localhost" {
+                server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: options.port), logger: .disabled)
+            } else if host.contains(":") {
+                let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+                server = HTTPServer(address: try .inet6(ip6: bare, port: options.port), logger: .disabled)
+            } else {
+                server = HTTPServer(address: try .inet(ip4: host, port: options.port), logger: .disabled)
+            }
+        } catch {
+            throw ServeError.badHost(host)
+        }
+        let state = self.state
+        let root = options.build.output
+        await server.appendRoute(HTTPRoute(method: .GET, path: Self.statusPath)) { request in
+            let since = request.query.first { $0.name == "since" }.flatMap { Int($0.value) } ?? -1
+            let status = await state.waitForNews(since: since)
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                                body: Data(status.json.utf8))
+        }
+        await server.appendRoute(HTTPRoute(method: .GET, path: Self.scriptPath)) { _ in
+            HTTPResponse(statusCode: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-store"],
+                         body: Data(PreviewServer.liveScript.utf8))
+        }
+        await server.appendRoute("GET *") { request in
+            PreviewServer.file(for: request.path, in: root, status: await state.status)
+        }
+        return server
+    }
+
+    /// The file of the site at `path`, with the live script in every HTML page.
+    static func file(for path: String, in root: URL, status: PreviewState.Status) -> HTTPResponse {
+        let headers: HTTPHeaders = [.cacheControl: "no-store"]
+        let decoded = path.removingPercentEncoding ?? path
+        let parts = decoded.split(separator: "/").map(String.init)
+        guard !parts.contains(where: { $0 == ".." || $0.hasPrefix(".") }) else {
+            return HTTPResponse(statusCode: .notFound, headers: headers, body: Data("not found\n".utf8))
+        }
+        var url = parts.reduce(root) { $0.appendingPathComponent($1) }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            url = url.appendingPathComponent("index.html")
+        }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            let page = "<!DOCTYPE html><title>Not found</title><p>Nothing at <code>\(HTML.escape(decoded))</code>. <a href=\"/\">Home</a></p>"
+            return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                                body: Data(withLiveScript(page, status: status).utf8))
+        }
+        let type = contentType(of: url.pathExtension)
+        var response = headers
+        response[.contentType] = type
+        if type.hasPrefix("text/html") {
+            return HTTPResponse(statusCode: .ok, headers: response,
+                                body: Data(withLiveScript(String(decoding: data, as: UTF8.self), status: status).utf8))
+        }
+        return HTTPResponse(statusCode: .ok, headers: response, body: data)
+    }
+
+    static func withLiveScript(_ html: String, status: PreviewState.Status) -> String {
+        let tag = "<script src=\"\(scriptPath)\" data-version=\"\(status.version)\" data-failed=\"\(status.ok ? 0 : 1)\"></script>"
+        if let end = html.range(of: "</body>", options: .backwards) {
+            return html.replacingCharacters(in: end.lowerBound..<end.lowerBound, with: tag)
+        }
+        return html + tag
+    }
+
+    static let contentTypes: [String: String] = [
+        "html": "text/html; charset=utf-8", "css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8",
+        "json": "application/json", "svg": "image/svg+xml", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+        "gif": "image/gif", "webp": "image/webp", "pdf": "application/pdf", "txt": "text/plain; charset=utf-8",
+        "md": "text/plain; charset=utf-8", "yml": "text/plain; charset=utf-8", "yaml": "text/plain; charset=utf-8",
+        "woff2": "font/woff2", "ico": "image/x-icon",
+    ]
+
+    static func contentType(of fileExtension: String) -> String {
+        contentTypes[fileExtension.lowercased()] ?? "application/octet-stream"
+    }
+
+    /// Asks the server for news (long polling): reloads the page after a good build, shows the
+    /// errors over the page after a failed one.
+    static let liveScript = """
+    (function () {
+      var me = document.currentScript, version = Number(me.getAttribute("data-version")), box = null;
+      function show(problems) {
+        if (!box) {
+          box = document.createElement("div");
+          box.setAttribute("role", "alert");
+          box.style.cssText = "position:fixed;left:0;right:0;bottom:0;max-height:50vh;overflow:auto;z-index:99999;" +
+            "background:#3a0d08;color:#fff;font:14px/1.45 ui-monospace,monospace;padding:12px 16px;border-top:4px solid #e8543f";
+          document.body.appendChild(box);
+        }
+        box.textContent = "";
+        var title = document.createElement("strong");
+        title.textContent = "runbook serve: the last change did not build; this is the last good site.";
+        box.appendChild(title);
+        problems.forEach(function (line) { var p = document.createElement("div"); p.textContent = line; box.appendChild(p); });
+      }
+      // since: the build this page has seen; -1 asks at once (a page served after a failed build).
+      function poll(since) {
+        var request = new XMLHttpRequest();
+        request.open("GET", "\(statusPath)?since=" + since);
+        request.timeout = 40000;
+        request.onload = function () {
+          var status;
+          try { status = JSON.parse(request.responseText); } catch (e) { return setTimeout(function () { poll(version); }, 1000); }
+          if (!status.ok) { show(status.problems); }
+          else if (status.version !== version) { location.reload(); return; }
+          version = status.version;
+          poll(version);
+        };
+        request.onerror = request.ontimeout = function () { setTimeout(function () { poll(version); }, 1000); };
+        request.send();
+      }
+      poll(me.getAttribute("data-failed") === "1" ? -1 : version);
+    })();
+    """
+}
+
+/// The latest build, shared by the watcher and the requests.
+actor PreviewState {
+    struct Status: Sendable {
+        /// Counts finished builds, good or bad.
+        var version = 0
+        var ok = true
+        var problems: [String] = []
+
+        var json: String {
+            "{\"version\":\(version),\"ok\":\(ok),\"problems\":[\(problems.map(JSON.string).joined(separator: ","))]}"
+        }
+    }
+
+    private(set) var status = Status()
+
+    func finish(ok: Bool, problems: [String]) {
+        status = Status(version: status.version + 1, ok: ok, problems: problems)
+    }
+
+    /// The status once it differs from version `since`, or after the long-poll time.
+    func waitForNews(since: Int) async -> Status {
+        let deadline = ContinuousClock.now.advanced(by: PreviewServer.longPoll)
+        while status.version == since, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: PreviewServer.longPollStep)  // cancelled: the client has gone; answer now
+        }
+        return status
+    }
+}
