@@ -1,5 +1,6 @@
-import FlyingFox
 import Foundation
+import Hummingbird
+import Logging
 
 /// What `runbook serve` is asked to do.
 public struct ServeOptions: Sendable {
@@ -28,15 +29,12 @@ public enum ServeEvent: Sendable {
 
 public enum ServeError: Error, CustomStringConvertible, Equatable {
     case notLoopback(String)
-    case badHost(String)
     case cannotListen(String, reason: String)
 
     public var description: String {
         switch self {
         case .notLoopback(let host):
             return "'\(host)' is reachable from other machines; the preview server binds to loopback (127.0.0.1, ::1, localhost) unless given --allow-remote"
-        case .badHost(let host):
-            return "'\(host)' is not an IP address or 'localhost'"
         case .cannotListen(let address, let reason):
             return "cannot listen on \(address): \(reason)"
         }
@@ -45,7 +43,7 @@ public enum ServeError: Error, CustomStringConvertible, Equatable {
 
 /// A preview server for authors: builds the site, serves it, rebuilds it when a document or
 /// template changes, and has open pages reload themselves. A failed rebuild keeps the last
-/// good site and shows its errors over the page. Built on FlyingFox; this is the one file
+/// good site and shows its errors over the page. Built on Hummingbird; this is the one file
 /// that uses it.
 public final class PreviewServer: Sendable {
     public static let defaultHost = "127.0.0.1"
@@ -76,26 +74,47 @@ public final class PreviewServer: Sendable {
     public func run(events: @escaping @Sendable (ServeEvent) -> Void) async throws {
         let host = options.host
         guard options.allowRemote || Self.isLoopback(host) else { throw ServeError.notLoopback(host) }
-        let server = try await makeServer(host: host)
 
         var manifest = try snapshot()
         await rebuild(changed: [], events: events)
 
-        let serverTask = Task { try await server.run() }
-        do {
-            try await server.waitUntilListening()
-        } catch {
-            serverTask.cancel()
-            // The task's own error says why (address in use…).
+        // The address the server is bound to, or nil when binding failed.
+        let (bound, boundContinuation) = AsyncStream<String?>.makeStream()
+        var logger = Logger(label: "runbook-serve")
+        logger.logLevel = .critical  // the command reports what matters; requests are not logged
+        let bindHost = host.lowercased() == "localhost" ? "127.0.0.1"
+            : (host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host)
+        let application = Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(bindHost, port: Int(options.port)), serverName: "runbook serve"),
+            onServerRunning: { channel in
+                guard let address = channel.localAddress, let port = address.port else {
+                    boundContinuation.yield(nil)
+                    return
+                }
+                let ip = address.ipAddress ?? bindHost
+                boundContinuation.yield(ip.contains(":") ? "http://[\(ip)]:\(port)/" : "http://\(ip):\(port)/")
+            },
+            logger: logger)
+        let serverTask = Task {
+            do {
+                try await application.run()
+            } catch {
+                boundContinuation.yield(nil)
+                throw error
+            }
+        }
+        var listening: URL?
+        for await address in bound {
+            listening = address.flatMap(URL.init(string:))
+            break
+        }
+        guard let listening else {
             let reason: String
-            do { try await serverTask.value; reason = "\(error)" } catch let failure { reason = "\(failure)" }
+            do { try await serverTask.value; reason = "the server stopped" } catch { reason = "\(error)" }
             throw ServeError.cannotListen("\(host):\(options.port)", reason: reason)
         }
-        if case .ip4(let address, let port)? = await server.listeningAddress {
-            events(.listening(URL(string: "http://\(address):\(port)/")!))
-        } else if case .ip6(let address, let port)? = await server.listeningAddress {
-            events(.listening(URL(string: "http://[\(address)]:\(port)/")!))
-        }
+        events(.listening(listening))
 
         defer { serverTask.cancel() }
         while !Task.isCancelled {
@@ -147,46 +166,34 @@ public final class PreviewServer: Sendable {
 
     // MARK: - Serving
 
-    private func makeServer(host: String) async throws -> HTTPServer {
-        let lowered = host.lowercased()
-        let server: HTTPServer
-        do {
-            if lowered == "localhost" {
-                server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: options.port), logger: .disabled)
-            } else if host.contains(":") {
-                let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-                server = HTTPServer(address: try .inet6(ip6: bare, port: options.port), logger: .disabled)
-            } else {
-                server = HTTPServer(address: try .inet(ip4: host, port: options.port), logger: .disabled)
-            }
-        } catch {
-            throw ServeError.badHost(host)
-        }
+    private func makeRouter() -> Router<BasicRequestContext> {
         let state = self.state
         let root = options.build.output
-        await server.appendRoute(HTTPRoute(method: .GET, path: Self.statusPath)) { request in
-            let since = request.query.first { $0.name == "since" }.flatMap { Int($0.value) } ?? -1
+        let router = Router()
+        router.get(RouterPath(Self.statusPath)) { request, _ -> Response in
+            let since = request.uri.queryParameters.get("since", as: Int.self) ?? -1
             let status = await state.waitForNews(since: since)
-            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
-                                body: Data(status.json.utf8))
+            return PreviewServer.response(.ok, type: "application/json", body: Data(status.json.utf8))
         }
-        await server.appendRoute(HTTPRoute(method: .GET, path: Self.scriptPath)) { _ in
-            HTTPResponse(statusCode: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-store"],
-                         body: Data(PreviewServer.liveScript.utf8))
+        router.get(RouterPath(Self.scriptPath)) { _, _ -> Response in
+            PreviewServer.response(.ok, type: "text/javascript; charset=utf-8", body: Data(PreviewServer.liveScript.utf8))
         }
-        await server.appendRoute("GET *") { request in
-            PreviewServer.file(for: request.path, in: root, status: await state.status)
-        }
-        return server
+        router.get("/") { _, _ -> Response in PreviewServer.file(for: "/", in: root, status: await state.status) }
+        router.get("**") { request, _ -> Response in PreviewServer.file(for: request.uri.path, in: root, status: await state.status) }
+        return router
+    }
+
+    static func response(_ status: HTTPResponse.Status, type: String, body: Data) -> Response {
+        Response(status: status, headers: [.contentType: type, .cacheControl: "no-store"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     /// The file of the site at `path`, with the live script in every HTML page.
-    static func file(for path: String, in root: URL, status: PreviewState.Status) -> HTTPResponse {
-        let headers: HTTPHeaders = [.cacheControl: "no-store"]
+    static func file(for path: String, in root: URL, status: PreviewState.Status) -> Response {
         let decoded = path.removingPercentEncoding ?? path
         let parts = decoded.split(separator: "/").map(String.init)
         guard !parts.contains(where: { $0 == ".." || $0.hasPrefix(".") }) else {
-            return HTTPResponse(statusCode: .notFound, headers: headers, body: Data("not found\n".utf8))
+            return response(.notFound, type: "text/plain; charset=utf-8", body: Data("not found\n".utf8))
         }
         var url = parts.reduce(root) { $0.appendingPathComponent($1) }
         var isDirectory: ObjCBool = false
@@ -195,17 +202,13 @@ public final class PreviewServer: Sendable {
         }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             let page = "<!DOCTYPE html><title>Not found</title><p>Nothing at <code>\(HTML.escape(decoded))</code>. <a href=\"/\">Home</a></p>"
-            return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                                body: Data(withLiveScript(page, status: status).utf8))
+            return response(.notFound, type: "text/html; charset=utf-8", body: Data(withLiveScript(page, status: status).utf8))
         }
         let type = contentType(of: url.pathExtension)
-        var response = headers
-        response[.contentType] = type
         if type.hasPrefix("text/html") {
-            return HTTPResponse(statusCode: .ok, headers: response,
-                                body: Data(withLiveScript(String(decoding: data, as: UTF8.self), status: status).utf8))
+            return response(.ok, type: type, body: Data(withLiveScript(String(decoding: data, as: UTF8.self), status: status).utf8))
         }
-        return HTTPResponse(statusCode: .ok, headers: response, body: data)
+        return response(.ok, type: type, body: data)
     }
 
     static func withLiveScript(_ html: String, status: PreviewState.Status) -> String {
