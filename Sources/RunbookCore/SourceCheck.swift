@@ -20,6 +20,9 @@ public struct CheckOptions: Sendable {
     public var ruleFiles: [RuleFile] = []
     /// The site's address, against which `runbook_url`s are resolved (else `base_url` of runbook.yml).
     public var baseURL: String?
+    /// A templates folder to check as a build would load it.
+    public var templates: URL?
+    public var templatesDisplay: String?
 
     public init(source: URL, sourceDisplay: String, time: Int = Int(Date().timeIntervalSince1970)) {
         self.source = source
@@ -56,6 +59,9 @@ public enum SourceCheck {
         let model = try SiteModel.make(source: options.source, sourceDisplay: options.sourceDisplay, excluding: nil,
                                        includeFacilitatorNotes: true, today: today)
         var diagnostics = model.diagnostics
+        if let templates = options.templates {
+            _ = try TemplateSet.load(overrides: templates, displayPath: options.templatesDisplay, diagnostics: &diagnostics)
+        }
         let prefix = model.displayPrefix
         let team = model.documents.indices.filter { !model.documents[$0].isBuiltIn }
 

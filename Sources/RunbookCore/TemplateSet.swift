@@ -72,7 +72,7 @@ public struct TemplateSet: Sendable {
                 let column = error.context.columnNumber - (line == 1 ? FastHTMLContentType.pragma.count : 0)
                 diagnostics.append(Diagnostic(file: source.file, line: line,
                                               column: column, severity: .error,
-                                              message: "template does not parse: \(error.error)"))
+                                              message: "template does not parse: \(error.error)", rule: "templates"))
                 unparsable.insert(name)
             }
         }

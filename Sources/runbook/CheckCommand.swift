@@ -37,6 +37,9 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The address the site is published at, to check runbook_url annotations (default: base_url in runbook.yml).", valueName: "url"))
     var baseURL: String?
 
+    @Option(name: .long, help: ArgumentHelp("A templates folder to check too, as a build would use it. Default: ./templates when it exists.", valueName: "dir"))
+    var templates: String?
+
     @Option(name: .long, help: ArgumentHelp("text (default) or json.", valueName: "format"))
     var format: Format = .text
 
@@ -64,6 +67,9 @@ struct CheckCommand: ParsableCommand {
         var options = CheckOptions(source: URL(fileURLWithPath: source, isDirectory: true), sourceDisplay: source, time: SourceDate.now)
         options.ruleFiles = alerts.map { CheckOptions.RuleFile(url: URL(fileURLWithPath: $0), display: $0) }
         options.baseURL = baseURL
+        let templatesFolder = templates ?? (FileManager.default.fileExists(atPath: "templates") ? "templates" : nil)
+        options.templates = templatesFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        options.templatesDisplay = templatesFolder
         let report: CheckReport
         do {
             report = try SourceCheck.run(options)
