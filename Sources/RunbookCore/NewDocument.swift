@@ -213,25 +213,8 @@ public enum NewDocument {
         return shaped.joined(separator: " ")
     }
 
-    /// A YAML double-quoted string (JSON's escaping is valid YAML).
-    static func yamlString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04X", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A YAML double-quoted string: JSON's string escaping is valid YAML.
+    static func yamlString(_ text: String) -> String { JSON.string(text) }
 
     static func yamlList(_ items: [String]) -> String {
         "[" + items.map(yamlString).joined(separator: ", ") + "]"

@@ -57,7 +57,7 @@ struct BuildCommand: ParsableCommand {
                 throw ValidationError("The templates folder '\(templates)' does not exist.")
             }
         }
-        try SourceDate.validate()
+        try CommandEnvironment.validateSourceDate()
     }
 
     /// `site` or `site/` as `site/`, for messages.

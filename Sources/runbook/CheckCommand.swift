@@ -50,11 +50,8 @@ struct CheckCommand: ParsableCommand {
     var stale = false
 
     func validate() throws {
-        try SourceDate.validate()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("The source folder '\(source)' does not exist; give it with --source DIR.")
-        }
+        try CommandEnvironment.validateSourceDate()
+        try CommandEnvironment.validateSourceFolder(source)
         for file in alerts where !FileManager.default.isReadableFile(atPath: file) {
             throw ValidationError("The rule file '\(file)' does not exist or cannot be read.")
         }
@@ -64,7 +61,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        var options = CheckOptions(source: URL(fileURLWithPath: source, isDirectory: true), sourceDisplay: source, time: SourceDate.now)
+        var options = CheckOptions(source: URL(fileURLWithPath: source, isDirectory: true), sourceDisplay: source, time: CommandEnvironment.now)
         options.ruleFiles = alerts.map { CheckOptions.RuleFile(url: URL(fileURLWithPath: $0), display: $0) }
         options.baseURL = baseURL
         let templatesFolder = templates ?? (FileManager.default.fileExists(atPath: "templates") ? "templates" : nil)

@@ -46,16 +46,13 @@ struct NewCommand: ParsableCommand {
     var templates: String?
 
     func validate() throws {
-        try SourceDate.validate()
+        try CommandEnvironment.validateSourceDate()
         guard NewDocument.kinds.contains(kind) else {
             throw ValidationError("runbook new makes runbook, checklist, postmortem or drill documents, not \(kind.rawValue).")
         }
         if alert != nil, kind != .runbook { throw ValidationError("--alert fills a runbook from an alert name; use it with 'runbook new runbook'.") }
         if title == nil, alert == nil { throw ValidationError("Give the new \(kind.rawValue) a title, in quotes: runbook new \(kind.rawValue) \"Title\".") }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("The source folder '\(source)' does not exist; give it with --source DIR.")
-        }
+        try CommandEnvironment.validateSourceFolder(source)
     }
 
     func run() throws {
@@ -66,7 +63,7 @@ struct NewCommand: ParsableCommand {
         let request = NewDocumentRequest(kind: kind, title: title, app: app, alert: alert,
                                          source: URL(fileURLWithPath: source, isDirectory: true), sourceDisplay: source,
                                          templates: templatesFolder.map { URL(fileURLWithPath: $0, isDirectory: true) },
-                                         time: SourceDate.now)
+                                         time: CommandEnvironment.now)
         do {
             Terminal.line(try NewDocument.create(request))
         } catch {

@@ -20,19 +20,16 @@ struct PaperOptions: ParsableArguments {
     var force = false
 
     func validate() throws {
-        try SourceDate.validate()
+        try CommandEnvironment.validateSourceDate()
         if source.isEmpty { throw ValidationError("The --source folder cannot be an empty path.") }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("The source folder '\(source)' does not exist; give it with --source DIR.")
-        }
+        try CommandEnvironment.validateSourceFolder(source)
     }
 
     /// Loads the source; problems that stop printing are reported and end the command.
     func load() throws -> PrintSource {
         do {
             return try PrintSource.load(source: URL(fileURLWithPath: source, isDirectory: true), sourceDisplay: source,
-                                        time: SourceDate.now)
+                                        time: CommandEnvironment.now)
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(2)

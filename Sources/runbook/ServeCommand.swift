@@ -42,11 +42,8 @@ struct ServeCommand: ParsableCommand {
     var noSearch = false
 
     func validate() throws {
-        try SourceDate.validate()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("The source folder '\(source)' does not exist; give it with --source DIR.")
-        }
+        try CommandEnvironment.validateSourceDate()
+        try CommandEnvironment.validateSourceFolder(source)
         if builtinTemplates && templates != nil { throw ValidationError("Give either --templates or --builtin-templates, not both.") }
         if !allowRemote, !PreviewServer.isLoopback(host) {
             throw ValidationError("\(ServeError.notLoopback(host)).")
@@ -71,7 +68,7 @@ struct ServeCommand: ParsableCommand {
                                  output: output, outputDisplay: out ?? "the preview",
                                  templates: templatesFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }, templatesDisplay: templatesFolder)
         build.search = !noSearch
-        build.time = SourceDate.now
+        build.time = CommandEnvironment.now
         var options = ServeOptions(build: build)
         options.host = host
         options.port = port
