@@ -6,14 +6,16 @@ import RunbookCore
 struct Runbook: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runbook",
-        abstract: "Turn a folder of Markdown runbooks, checklists and postmortems into an offline site.",
+        abstract: "Runbooks, checklists, postmortems and game-day drills in Markdown: an offline site, paper, and error search.",
         discussion: """
             The source folder (default: runbooks/) holds one folder per application \
             (runbooks/<app>/*.md, with an optional runbooks/<app>/index.md describing it), \
-            checklists and postmortems in folders of those names, and an optional runbook.yml. \
-            Each document starts with YAML front matter that has at least a title.
+            checklists, postmortems and drills in folders of those names, and an optional \
+            runbook.yml. Each document starts with YAML front matter that has at least a title.
 
             Start with:  runbook build   then open site/index.html in a browser.
+            During an incident:  runbook search "connection refused"
+            For a game day:  runbook checklist first-response   or   runbook drill --random
             """,
         version: BuildInfo.toolVersion,
         subcommands: [BuildCommand.self, CheckCommand.self, SearchCommand.self, ServeCommand.self, NewCommand.self, ChecklistCommand.self, DrillCommand.self]
