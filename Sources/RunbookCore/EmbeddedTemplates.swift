@@ -1184,7 +1184,7 @@ title: {{titleYAML}}
 {{/app}}owners: {{ownersYAML}}
 tags: [checklist]
 last_reviewed: {{date}}
-review_every: 90          # days
+# review_every: 90        # days; runbook.yml's review_every when left out
 ---
 
 Work top to bottom and tick as you go; write the time next to each tick. `runbook checklist`
@@ -1325,7 +1325,7 @@ tags: []
 alerts: {{alertsYAML}}
 symptoms: []              # symptom ids (conn-refused, timeout-read, ...) or pasted error lines
 last_reviewed: {{date}}
-review_every: 90          # days
+# review_every: 90        # days; runbook.yml's review_every when left out
 ---
 
 <!-- Write for someone woken at 3 a.m. who has never seen this service: short steps,

@@ -12,6 +12,8 @@ public struct NewDocumentRequest: Sendable {
     public var sourceDisplay: String
     /// A team's templates folder; `new/<kind>.md` there replaces the built-in template.
     public var templates: URL?
+    /// The templates folder as the user named it, for messages.
+    public var templatesDisplay: String?
     /// Seconds since 1970 ("today" for `last_reviewed` and `date`).
     public var time: Int
 
@@ -30,6 +32,8 @@ public struct NewDocumentRequest: Sendable {
 
 public enum NewDocumentError: Error, CustomStringConvertible, Equatable {
     case noTitle
+    case badAlert(String)
+    case reservedName(String)
     case alertOnlyForRunbooks
     case appNeeded
     case badApp(String)
@@ -42,6 +46,10 @@ public enum NewDocumentError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .noTitle: return "give the new document a title (or --alert NAME for a runbook)"
+        case .badAlert(let name):
+            return "'\(name)' is not a Prometheus alert name (letters, digits, '_' and ':', not starting with a digit)"
+        case .reservedName(let file):
+            return "a title that makes the file name '\(file)' would not become a page of its own (index.md describes a folder, README.md is for the repository); choose another title"
         case .alertOnlyForRunbooks: return "--alert fills a runbook from an alert name; it does not apply to other kinds"
         case .appNeeded: return "a runbook belongs to an application: give --app NAME"
         case .badApp(let problem): return "--app \(problem)"
@@ -62,10 +70,16 @@ public enum NewDocument {
     public static let templateFolder = "new"
     public static let kinds: [DocumentKind] = [.runbook, .checklist, .postmortem, .drill]
 
+    /// The longest file name a title makes (before `.md`): long titles are cut at a word.
+    static let maximumSlugLength = 80
+    /// File names the loader treats specially: a new document must not take them.
+    static let reservedSlugs: Set<String> = ["index", "readme", "license"]
+
     /// Creates the document and returns its path as the user would write it
-    /// (`runbooks/api/disk-full.md`). Never replaces an existing file.
-    public static func create(_ request: NewDocumentRequest) throws -> String {
-        let (relative, text) = try render(request)
+    /// (`runbooks/api/disk-full.md`), with warnings (an app index whose owners could not be
+    /// read). Never replaces an existing file.
+    public static func create(_ request: NewDocumentRequest) throws -> (path: String, warnings: [Diagnostic]) {
+        let (relative, text, warnings) = try render(request)
         let url = request.source.appendingPathComponent(relative)
         let display = SitePath.folderPrefix(request.sourceDisplay) + relative
         if FileManager.default.fileExists(atPath: url.path) { throw NewDocumentError.exists(display) }
@@ -87,22 +101,24 @@ public enum NewDocument {
             unlink(url.path)
             throw NewDocumentError.cannotWrite(display, reason: String(cString: strerror(errno)))
         }
-        return display
+        return (display, warnings)
     }
 
-    /// The path (relative to the source folder) and text of the new document, without writing.
-    public static func render(_ request: NewDocumentRequest) throws -> (path: String, text: String) {
+    /// The path (relative to the source folder), text and warnings of the new document, without writing.
+    public static func render(_ request: NewDocumentRequest) throws -> (path: String, text: String, warnings: [Diagnostic]) {
         guard kinds.contains(request.kind) else { throw NewDocumentError.unsupportedKind(request.kind.rawValue) }
         if request.alert != nil, request.kind != .runbook { throw NewDocumentError.alertOnlyForRunbooks }
         let alert = request.alert?.trimmed()
+        if let alert, !isAlertName(alert) { throw NewDocumentError.badAlert(alert) }
         guard let title = (request.title?.trimmed()).flatMap({ $0.isEmpty ? nil : $0 }) ?? alert.map(title(ofAlert:)) else {
             throw NewDocumentError.noTitle
         }
         let app = try checkedApp(request)
         if request.kind == .runbook, app == nil { throw NewDocumentError.appNeeded }
         let today = Day(secondsSince1970: request.time)
-        let owners = app.map { NewDocument.owners(of: $0, in: request.source) } ?? []
-        let slug = Slug.fileName(title)
+        let (owners, warnings) = app.map { NewDocument.owners(of: $0, in: request.source, sourceDisplay: request.sourceDisplay) } ?? ([], [])
+        let slug = shortSlug(title)
+        if reservedSlugs.contains(slug) { throw NewDocumentError.reservedName(slug + Document.markdownExtension) }
 
         let relative: String
         switch request.kind {
@@ -123,29 +139,52 @@ public enum NewDocument {
             "date": today.description,
             "kind": request.kind.rawValue,
         ]
-        let (templateText, templateFile) = try template(for: request.kind, in: request.templates)
+        let (templateText, templateFile) = try template(for: request.kind, in: request.templates, folderDisplay: request.templatesDisplay)
         let text: String
         do {
             let template = try MustacheTemplate(string: textPragma + templateText)
             text = template.render(context)
         } catch {
-            throw NewDocumentError.template(templateFile, reason: "\(error)")
+            throw NewDocumentError.template(templateFile, reason: templateProblem(error))
         }
-        return (relative, text)
+        return (relative, text, warnings)
+    }
+
+    /// A Mustache parse error as `line:column: problem` (the column of line 1 without the pragma).
+    private static func templateProblem(_ error: any Error) -> String {
+        guard let parse = error as? MustacheTemplate.ParserError else { return "\(error)" }
+        let line = parse.context.lineNumber
+        let column = parse.context.columnNumber - (line == 1 ? textPragma.count : 0)
+        return "line \(line), column \(max(column, 1)): \(parse.error)"
+    }
+
+    /// A title as a file name, cut at a word when long.
+    static func shortSlug(_ title: String) -> String {
+        let slug = Slug.fileName(title)
+        guard slug.count > maximumSlugLength else { return slug }
+        let cut = slug.prefix(maximumSlugLength)
+        return String(cut.lastIndex(of: "-").map { cut[..<$0] } ?? cut)
+    }
+
+    /// Prometheus's rule for metric and alert names: `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+    static func isAlertName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == ":") }
     }
 
     /// Plain text: nothing in a Markdown file is HTML-escaped.
     private static let textPragma = "{{% CONTENT_TYPE: TEXT}}"
 
-    private static func template(for kind: DocumentKind, in folder: URL?) throws -> (text: String, file: String) {
+    private static func template(for kind: DocumentKind, in folder: URL?, folderDisplay: String?) throws -> (text: String, file: String) {
         let name = "\(templateFolder)/\(kind.rawValue).md"
         if let folder {
             let url = folder.appendingPathComponent(name)
+            let display = SitePath.folderPrefix(folderDisplay ?? folder.path) + name
             if FileManager.default.fileExists(atPath: url.path) {
                 do {
-                    return (try String(contentsOf: url, encoding: .utf8), url.path)
+                    return (try String(contentsOf: url, encoding: .utf8), display)
                 } catch {
-                    throw NewDocumentError.template(url.path, reason: "cannot be read as UTF-8 text (\(error.localizedDescription))")
+                    throw NewDocumentError.template(display, reason: "cannot be read as UTF-8 text (\(error.localizedDescription))")
                 }
             }
         }
@@ -157,10 +196,13 @@ public enum NewDocument {
     private static func checkedApp(_ request: NewDocumentRequest) throws -> String? {
         guard let app = request.app?.trimmed(), !app.isEmpty else { return nil }
         if let problem = Document.problemWithAppName(app) { throw NewDocumentError.badApp(problem) }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: request.source.appendingPathComponent(app).path, isDirectory: &isDirectory),
-           isDirectory.boolValue {
-            return app
+        // The loader does not follow links to folders; a document put there would not be read.
+        var info = stat()
+        if lstat(request.source.appendingPathComponent(app).path, &info) == 0 {
+            if info.st_mode & S_IFMT == S_IFDIR { return app }
+            if info.st_mode & S_IFMT == S_IFLNK {
+                throw NewDocumentError.badApp("'\(app)' is a link to a folder, which the build does not read; use the folder itself")
+            }
         }
         // Only for suggestions: an unreadable source folder just means none.
         let known = ((try? FileManager.default.contentsOfDirectory(atPath: request.source.path)) ?? [])
@@ -174,16 +216,26 @@ public enum NewDocument {
         throw NewDocumentError.unknownApp(app, suggestions: suggestions)
     }
 
-    /// The owners named in `<app>/index.md`, if it has front matter that says.
-    static func owners(of app: String, in source: URL) -> [String] {
+    /// The owners named in `<app>/index.md`, and what kept them from being read (its problems).
+    static func owners(of app: String, in source: URL, sourceDisplay: String) -> (owners: [String], problems: [Diagnostic]) {
         let url = source.appendingPathComponent(app).appendingPathComponent("index.md")
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else { return [] }
-        var sink = DiagnosticSink(file: url.path)
+        guard FileManager.default.fileExists(atPath: url.path) else { return ([], []) }
+        var sink = DiagnosticSink(file: SitePath.folderPrefix(sourceDisplay) + app + "/index.md")
+        guard let text = SourceLoader.readText(url, sink: &sink) else { return ([], sink.diagnostics) }
         let split = FrontMatter.split(text, sink: &sink)
-        return FrontMatter.parse(split, sink: &sink).owners
+        let owners = FrontMatter.parse(split, sink: &sink).owners
+        // Reported as warnings here: the new document is still written, without owners.
+        let problems = sink.diagnostics.map { problem in
+            var warning = problem
+            warning.severity = .warning
+            warning.message = "owners not filled in: " + problem.message
+            return warning
+        }
+        return (owners, problems)
     }
 
-    /// `PostgresTooManyConnections` → `Postgres too many connections`; `API5xxHigh` → `API 5xx high`.
+    /// `PostgresTooManyConnections` → `Postgres too many connections`; `API5xxHigh` → `API 5xx high`;
+    /// `X509CertificateExpiring` → `X509 certificate expiring`; `IPv6Down` → `IPv6 down`.
     public static func title(ofAlert name: String) -> String {
         var words: [String] = []
         var current = ""
@@ -195,19 +247,24 @@ public enum NewDocument {
             }
             if let last = current.last {
                 let next = index + 1 < characters.count ? characters[index + 1] : nil
-                let startsWord = (character.isUppercase && last.isLowercase)
-                    || (character.isUppercase && last.isUppercase && (next?.isLowercase ?? false))
-                    || (character.isNumber && last.isLetter && !last.isUppercase)
-                    || (character.isNumber && last.isUppercase && current.count > 1 && current.allSatisfy(\.isUppercase))
+                // What follows a run of digits starting here: `5xx` is a word, `X509` and `IPv6` are not split.
+                let afterDigits = characters[index...].first { !$0.isNumber }
+                let startsWord = (character.isUppercase && last.isLowercase)                     // bookingsDown
+                    || (character.isUppercase && last.isNumber && (next?.isLowercase ?? false))  // X509Certificate
+                    || (character.isUppercase && last.isUppercase && (next?.isLowercase ?? false) && current.count > 1)  // APIRate
+                    || (character.isNumber && last.isLetter && current.count > 1 && (afterDigits?.isLowercase ?? false))  // API5xx
                 if startsWord { words.append(current); current = "" }
             }
             current.append(character)
         }
         if !current.isEmpty { words.append(current) }
         let shaped = words.enumerated().map { index, word -> String in
-            // Acronyms (API, TLS) and words with digits (5xx) stay as they are.
-            if word.count > 1 && word.allSatisfy({ $0.isUppercase || $0.isNumber }) { return word }
-            if word.contains(where: \.isNumber) { return word.lowercased() }
+            // Acronyms (API, TLS) and words with digits or inner capitals (5xx, IPv6) stay as written.
+            let isAcronym = word.count > 1 && word.allSatisfy { $0.isUppercase || $0.isNumber }
+            let hasInnerCapital = word.dropFirst().contains(where: \.isUppercase)
+            if isAcronym || hasInnerCapital || word.contains(where: \.isNumber) {
+                return index == 0 ? word.prefix(1).uppercased() + word.dropFirst() : word
+            }
             return index == 0 ? word.prefix(1).uppercased() + word.dropFirst().lowercased() : word.lowercased()
         }
         return shaped.joined(separator: " ")

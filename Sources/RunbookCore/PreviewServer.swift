@@ -13,6 +13,8 @@ public struct ServeOptions: Sendable {
     public var allowRemote = false
     /// How often the source and templates are looked at for changes.
     public var pollInterval: Duration = .milliseconds(400)
+    /// A fixed "now" for every build (SOURCE_DATE_EPOCH); nil takes the clock at each rebuild.
+    public var fixedTime: Int?
 
     public init(build: BuildOptions) {
         self.build = build
@@ -30,6 +32,8 @@ public enum ServeEvent: Sendable {
 public enum ServeError: Error, CustomStringConvertible, Equatable {
     case notLoopback(String)
     case cannotListen(String, reason: String)
+    case portInUse(UInt16)
+    case firstBuild(String)
 
     public var description: String {
         switch self {
@@ -37,6 +41,10 @@ public enum ServeError: Error, CustomStringConvertible, Equatable {
             return "'\(host)' is reachable from other machines; the preview server binds to loopback (127.0.0.1, ::1, localhost) unless given --allow-remote"
         case .cannotListen(let address, let reason):
             return "cannot listen on \(address): \(reason)"
+        case .portInUse(let port):
+            return "port \(port) is in use; give another --port (0 picks a free one)"
+        case .firstBuild(let reason):
+            return "cannot build the site: \(reason)"
         }
     }
 }
@@ -54,6 +62,10 @@ public final class PreviewServer: Sendable {
     /// How long a page's request for news waits before answering "nothing new".
     static let longPoll: Duration = .seconds(25)
     static let longPollStep: Duration = .milliseconds(150)
+    /// The page waits this much longer than the server before it gives up on an answer, and
+    /// this long before asking again after a failure (the server restarting, say).
+    static let clientGraceMilliseconds = 15_000
+    static let retryMilliseconds = 1_000
 
     let options: ServeOptions
     let state = PreviewState()
@@ -74,9 +86,6 @@ public final class PreviewServer: Sendable {
     public func run(events: @escaping @Sendable (ServeEvent) -> Void) async throws {
         let host = options.host
         guard options.allowRemote || Self.isLoopback(host) else { throw ServeError.notLoopback(host) }
-
-        var manifest = try snapshot()
-        await rebuild(changed: [], events: events)
 
         // The address the server is bound to, or nil when binding failed.
         let (bound, boundContinuation) = AsyncStream<String?>.makeStream()
@@ -112,14 +121,30 @@ public final class PreviewServer: Sendable {
         guard let listening else {
             let reason: String
             do { try await serverTask.value; reason = "the server stopped" } catch { reason = "\(error)" }
+            if reason.contains("Address already in use") { throw ServeError.portInUse(options.port) }
             throw ServeError.cannotListen("\(host):\(options.port)", reason: reason)
+        }
+        defer { serverTask.cancel() }
+
+        // The first build: one that cannot even start (an output folder that is not a site,
+        // say) ends the command; one with errors in the content is shown in the page.
+        var manifest = (try? snapshot()) ?? []  // a source that cannot be read fails the build just below
+        if case .failure(let error) = await rebuild(changed: [], events: events, isFirst: true) {
+            throw ServeError.firstBuild("\(error)")
         }
         events(.listening(listening))
 
-        defer { serverTask.cancel() }
         while !Task.isCancelled {
             try await Task.sleep(for: options.pollInterval)
-            let current = try snapshot()
+            let current: [FileSnapshot]
+            do {
+                current = try snapshot()
+            } catch {
+                // The source folder moved or went away: say so once, keep serving, keep looking.
+                if !manifest.isEmpty { events(.failed("\(error)", changed: [])) }
+                manifest = []
+                continue
+            }
             if current != manifest {
                 let changed = PreviewServer.changes(from: manifest, to: current)
                 manifest = current
@@ -130,22 +155,26 @@ public final class PreviewServer: Sendable {
 
     // MARK: - Building
 
-    /// The source's files and the templates', with sizes and times.
-    private func snapshot() throws -> [SourceManifest] {
-        var manifests = [try SourceManifest.scan(root: options.build.source, excluding: options.build.output)]
-        if let templates = options.build.templates { manifests.append(try SourceManifest.scan(root: templates)) }
-        return manifests
+    /// Every file of the source and of the templates (documents, runbook.yml, images,
+    /// templates, stylesheets), with sizes and times.
+    private func snapshot() throws -> [FileSnapshot] {
+        var snapshots = [try FileSnapshot.scan(root: options.build.source, excluding: options.build.output)]
+        if let templates = options.build.templates { snapshots.append(try FileSnapshot.scan(root: templates, excluding: nil)) }
+        return snapshots
     }
 
-    static func changes(from old: [SourceManifest], to new: [SourceManifest]) -> [String] {
-        let before = Set(old.flatMap(\.entries).map { "\($0.path) \($0.size) \($0.modified)" })
-        let after = Set(new.flatMap(\.entries).map { "\($0.path) \($0.size) \($0.modified)" })
-        let paths = before.symmetricDifference(after).map { String($0.split(separator: " ").dropLast(2).joined(separator: " ")) }
+    static func changes(from old: [FileSnapshot], to new: [FileSnapshot]) -> [String] {
+        let before = Set(old.flatMap(\.files).map { "\($0.path)\u{0}\($0.size)\u{0}\($0.modified)" })
+        let after = Set(new.flatMap(\.files).map { "\($0.path)\u{0}\($0.size)\u{0}\($0.modified)" })
+        let paths = before.symmetricDifference(after).compactMap { $0.split(separator: "\u{0}").first.map(String.init) }
         return Array(Set(paths)).sorted()
     }
 
-    private func rebuild(changed: [String], events: @Sendable (ServeEvent) -> Void) async {
-        let build = options.build
+    @discardableResult
+    private func rebuild(changed: [String], events: @Sendable (ServeEvent) -> Void, isFirst: Bool = false) async -> Result<BuildReport, any Error> {
+        var options = self.options.build
+        options.time = self.options.fixedTime ?? Int(Date().timeIntervalSince1970)
+        let build = options
         let started = DispatchTime.now()
         // The build is plain blocking work on every core: it runs off the concurrency pool.
         let result: Result<BuildReport, any Error> = await withCheckedContinuation { continuation in
@@ -160,8 +189,9 @@ public final class PreviewServer: Sendable {
             events(.built(report, seconds: seconds, changed: changed))
         case .failure(let error):
             await state.finish(ok: false, problems: ["\(error)"])
-            events(.failed("\(error)", changed: changed))
+            if !isFirst { events(.failed("\(error)", changed: changed)) }  // a first build that fails ends the command
         }
+        return result
     }
 
     // MARK: - Serving
@@ -169,18 +199,48 @@ public final class PreviewServer: Sendable {
     private func makeRouter() -> Router<BasicRequestContext> {
         let state = self.state
         let root = options.build.output
+        let anyHost = options.allowRemote
         let router = Router()
+        // On loopback, a request naming another host is a page elsewhere reaching in through
+        // DNS rebinding: refused.
+        @Sendable func allowed(_ request: Request) -> Bool { anyHost || PreviewServer.acceptsHost(request.head.authority) }
+        let forbidden = PreviewServer.response(.forbidden, type: "text/plain; charset=utf-8",
+                                               body: Data("the preview answers only to localhost\n".utf8))
         router.get(RouterPath(Self.statusPath)) { request, _ -> Response in
+            guard allowed(request) else { return forbidden }
             let since = request.uri.queryParameters.get("since", as: Int.self) ?? -1
             let status = await state.waitForNews(since: since)
             return PreviewServer.response(.ok, type: "application/json", body: Data(status.json.utf8))
         }
-        router.get(RouterPath(Self.scriptPath)) { _, _ -> Response in
-            PreviewServer.response(.ok, type: "text/javascript; charset=utf-8", body: Data(PreviewServer.liveScript.utf8))
+        router.get(RouterPath(Self.scriptPath)) { request, _ -> Response in
+            guard allowed(request) else { return forbidden }
+            return PreviewServer.response(.ok, type: "text/javascript; charset=utf-8", body: Data(PreviewServer.liveScript.utf8))
         }
-        router.get("/") { _, _ -> Response in PreviewServer.file(for: "/", in: root, status: await state.status) }
-        router.get("**") { request, _ -> Response in PreviewServer.file(for: request.uri.path, in: root, status: await state.status) }
+        let page: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+            guard allowed(request) else { return forbidden }
+            // The path as sent: the router's own drops a trailing slash, which matters here.
+            let raw = request.head.path ?? request.uri.path
+            let path = raw.split(separator: "?", maxSplits: 1).first.map(String.init) ?? raw
+            return PreviewServer.file(for: path.isEmpty ? "/" : path, query: request.uri.query, host: request.head.authority, in: root,
+                                      status: await state.status)
+        }
+        for path in ["/", "**"] {
+            router.get(RouterPath(path), use: page)
+            router.head(RouterPath(path), use: page)
+        }
         return router
+    }
+
+    /// Whether a request's Host names this machine (or names nothing, as HTTP/1.0 may).
+    static func acceptsHost(_ authority: String?) -> Bool {
+        guard let authority, !authority.isEmpty else { return true }
+        var host = Substring(authority)
+        if host.hasPrefix("["), let end = host.firstIndex(of: "]") {
+            host = host[host.index(after: host.startIndex)..<end]
+        } else if let colon = host.lastIndex(of: ":"), host.filter({ $0 == ":" }).count == 1 {
+            host = host[..<colon]
+        }
+        return isLoopback(String(host))
     }
 
     static func response(_ status: HTTPResponse.Status, type: String, body: Data) -> Response {
@@ -189,7 +249,7 @@ public final class PreviewServer: Sendable {
     }
 
     /// The file of the site at `path`, with the live script in every HTML page.
-    static func file(for path: String, in root: URL, status: PreviewState.Status) -> Response {
+    static func file(for path: String, query: String? = nil, host: String? = nil, in root: URL, status: PreviewState.Status) -> Response {
         let decoded = path.removingPercentEncoding ?? path
         let parts = decoded.split(separator: "/").map(String.init)
         guard !parts.contains(where: { $0 == ".." || $0.hasPrefix(".") }) else {
@@ -198,6 +258,12 @@ public final class PreviewServer: Sendable {
         var url = parts.reduce(root) { $0.appendingPathComponent($1) }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            // `/api` → `/api/`: the page's relative links are written for the folder.
+            if !path.hasSuffix("/") {
+                // Absolute where the Host is known: some clients resolve a relative Location badly.
+                let location = (host.map { "http://\($0)" } ?? "") + path + "/" + (query.map { $0.isEmpty ? "" : "?" + $0 } ?? "")
+                return Response(status: .movedPermanently, headers: [.location: location, .cacheControl: "no-store"])
+            }
             url = url.appendingPathComponent("index.html")
         }
         guard let data = FileManager.default.contents(atPath: url.path) else {
@@ -254,16 +320,16 @@ public final class PreviewServer: Sendable {
       function poll(since) {
         var request = new XMLHttpRequest();
         request.open("GET", "\(statusPath)?since=" + since);
-        request.timeout = 40000;
+        request.timeout = \(Int(longPoll.components.seconds) * 1000 + clientGraceMilliseconds);
         request.onload = function () {
           var status;
-          try { status = JSON.parse(request.responseText); } catch (e) { return setTimeout(function () { poll(version); }, 1000); }
+          try { status = JSON.parse(request.responseText); } catch (e) { return setTimeout(function () { poll(version); }, \(retryMilliseconds)); }
           if (!status.ok) { show(status.problems); }
           else if (status.version !== version) { location.reload(); return; }
           version = status.version;
           poll(version);
         };
-        request.onerror = request.ontimeout = function () { setTimeout(function () { poll(version); }, 1000); };
+        request.onerror = request.ontimeout = function () { setTimeout(function () { poll(version); }, \(retryMilliseconds)); };
         request.send();
       }
       poll(me.getAttribute("data-failed") === "1" ? -1 : version);
@@ -297,5 +363,31 @@ actor PreviewState {
             try? await Task.sleep(for: PreviewServer.longPollStep)  // cancelled: the client has gone; answer now
         }
         return status
+    }
+}
+
+/// The files of a folder with sizes and modification times: what the preview server compares
+/// to see that something changed (any file: documents, images, templates, stylesheets).
+struct FileSnapshot: Sendable, Equatable {
+    struct File: Sendable, Equatable {
+        var path: String
+        var size: Int
+        var modified: Int
+    }
+    var files: [File]
+
+    static func scan(root: URL, excluding: URL?) throws -> FileSnapshot {
+        let listed = try SourceLoader.listFiles(root: root, excluding: excluding)
+        // runbook.yml is configuration, not a page: the listing leaves it out, the watcher does not.
+        let paths = listed.markdown + listed.statics + [SiteConfig.fileName]
+        let base = root.standardizedFileURL.resolvingSymlinksInPath().path + "/"
+        var files: [File] = []
+        for path in paths {
+            var info = stat()
+            guard stat(base + path, &info) == 0 else { continue }  // gone between listing and now: the next scan sees it
+            files.append(File(path: path, size: Int(info.st_size),
+                              modified: Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)))
+        }
+        return FileSnapshot(files: files)
     }
 }

@@ -20,9 +20,12 @@ public enum PrometheusRules {
     public static func parse(_ text: String, file: String) -> (rules: [AlertRule], diagnostics: [Diagnostic]) {
         var sink = DiagnosticSink(file: file, rule: "alerts")
         var rules: [AlertRule] = []
-        let documents: [Node]
+        // A Parser, not compose_all: that sequence stops at a broken document and keeps the
+        // error to itself.
+        var documents: [Node] = []
         do {
-            documents = Array(try Yams.compose_all(yaml: text))
+            let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
+            while let document = try parser.nextRoot() { documents.append(document) }
         } catch let error as YamlError {
             let (line, column, problem) = FrontMatter.describe(error)
             sink.error("invalid YAML: \(problem)", line: line, column: column)

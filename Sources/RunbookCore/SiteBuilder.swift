@@ -270,7 +270,7 @@ public enum SiteBuilder {
     }
 
     /// Two things that would be written to the same path.
-    private static func collisions(pages: [String], jobs: [PageJob], catalog: Catalog, statics: [String],
+    static func collisions(pages: [String], jobs: [PageJob], catalog: Catalog, statics: [String],
                                    assets: [String], displayPrefix: String) -> [Diagnostic] {
         var owner: [String: String] = [:]
         var out: [Diagnostic] = []

@@ -56,12 +56,13 @@ public struct CheckReport: Sendable {
 public enum SourceCheck {
     public static func run(_ options: CheckOptions) throws -> CheckReport {
         let today = Day(secondsSince1970: options.time)
+        // As the default build sees the source: drills without their facilitator notes (a link
+        // into them fails that build, so it fails here too).
         let model = try SiteModel.make(source: options.source, sourceDisplay: options.sourceDisplay, excluding: nil,
-                                       includeFacilitatorNotes: true, today: today)
+                                       includeFacilitatorNotes: false, today: today)
         var diagnostics = model.diagnostics
-        if let templates = options.templates {
-            _ = try TemplateSet.load(overrides: templates, displayPath: options.templatesDisplay, diagnostics: &diagnostics)
-        }
+        let templates = try TemplateSet.load(overrides: options.templates, displayPath: options.templatesDisplay, diagnostics: &diagnostics)
+        diagnostics += pageCollisions(model, templates: templates, time: options.time)
         let prefix = model.displayPrefix
         let team = model.documents.indices.filter { !model.documents[$0].isBuiltIn }
 
@@ -81,6 +82,17 @@ public enum SourceCheck {
         }
         return CheckReport(diagnostics: diagnostics.sorted(), stale: stale, documentCount: model.loaded.documents.count,
                            alertCount: alertCount)
+    }
+
+    /// Two things a build would write to one path (a page and a copied file, a document and a
+    /// list page): the build's own check, on the pages it would make.
+    static func pageCollisions(_ model: SiteModel, templates: TemplateSet, time: Int) -> [Diagnostic] {
+        let renderer = SiteRenderer(catalog: model.catalog, resolver: model.resolver, templates: templates,
+                                    build: BuildInfo(time: time, source: model.displayPrefix), hrefs: model.analyses.map(\.hrefs))
+        let jobs = renderer.jobs
+        return SiteBuilder.collisions(pages: jobs.map(renderer.path(of:)), jobs: jobs, catalog: model.catalog,
+                                      statics: model.loaded.staticFiles, assets: Array(templates.assets.keys),
+                                      displayPrefix: model.displayPrefix)
     }
 
     // MARK: - Front matter
@@ -141,7 +153,7 @@ public enum SourceCheck {
             if let earlier = first[key] {
                 let where_ = document.app.map { "application '\($0)'" } ?? "the documents outside any application"
                 out.append(Diagnostic(file: model.displayPrefix + document.path, line: document.meta.keyLines["title"] ?? 1, severity: .warning,
-                                      message: "'\(document.title)' is also the title of \(model.documents[earlier].path) in \(where_); a responder cannot tell them apart",
+                                      message: "'\(document.title)' is also the title of \(model.displayPrefix + model.documents[earlier].path) in \(where_); a responder cannot tell them apart",
                                       rule: "duplicate-title"))
             } else {
                 first[key] = index
@@ -153,6 +165,17 @@ public enum SourceCheck {
     static func freshness(_ model: SiteModel) -> ([Diagnostic], [StaleDocument]) {
         var out: [Diagnostic] = []
         var stale: [StaleDocument] = []
+        for document in model.catalog.documents where !document.isBuiltIn && document.kind == .runbook
+            && !document.isAppIndex && !document.isHomeIndex {
+            let file = model.displayPrefix + document.path
+            if let last = document.meta.lastReviewed, last > model.catalog.today {
+                out.append(Diagnostic(file: file, line: document.meta.keyLines["last_reviewed"] ?? 1, severity: .warning,
+                                      message: "'last_reviewed' is \(last), in the future", rule: "stale"))
+            } else if document.meta.lastReviewed == nil, document.meta.keyLines["last_reviewed"] == nil {
+                out.append(Diagnostic(file: file, line: document.meta.keyLines["title"] ?? 1, severity: .warning,
+                                      message: "runbook has no 'last_reviewed': nobody can tell whether it is still true", rule: "stale"))
+            }
+        }
         for (index, document) in model.catalog.documents.enumerated() where !document.isBuiltIn {
             guard case .overdue(let due, let daysLate) = model.catalog.review[index], let last = document.meta.lastReviewed else { continue }
             let owners = document.meta.owners.isEmpty ? (document.app.flatMap { model.catalog.app($0)?.owners } ?? []) : document.meta.owners
@@ -169,6 +192,8 @@ public enum SourceCheck {
 
     // MARK: - Postmortems
 
+    /// How much of an action item a message quotes.
+    static let quotedLength = 60
     static let actionItemsHeading = "action items"
     static let ownerColumn = "owner"
     /// Cell values that name nobody.
@@ -204,7 +229,7 @@ public enum SourceCheck {
                     let owner = ownerIndex < cells.count ? cells[ownerIndex] : ""
                     let action = cells.first { !$0.isEmpty } ?? ""
                     if noOwner.contains(owner.lowercased()), !cells.allSatisfy(\.isEmpty) {
-                        warn(row.line, "'\(action.prefix(60))' has an empty \(header.children[ownerIndex].plainText.trimmed()) cell")
+                        warn(row.line, "'\(action.prefix(quotedLength))' has an empty \(header.children[ownerIndex].plainText.trimmed()) cell")
                     }
                 }
             case .list:
@@ -212,7 +237,7 @@ public enum SourceCheck {
                     let text = item.plainText.replacingOccurrences(of: "\n", with: " ").trimmed()
                     let lowered = text.lowercased()
                     if !text.contains("@"), !lowered.contains("owner:") {
-                        warn(item.line, "'\(text.prefix(60))' names nobody (add @someone or owner: …)")
+                        warn(item.line, "'\(text.prefix(quotedLength))' names nobody (add @someone or owner: …)")
                     }
                 }
             default:
@@ -238,11 +263,13 @@ public enum SourceCheck {
             rules += parsed.rules
             diagnostics += parsed.diagnostics
         }
-        // Documents that name each alert.
+        // Documents that answer each alert: runbooks and checklists (a postmortem that names an
+        // alert is history, not what to do when it fires).
         var namedBy: [String: [(document: Int, entry: Located<String>)]] = [:]
-        for (index, document) in model.documents.enumerated() {
+        for (index, document) in model.documents.enumerated() where document.kind == .runbook || document.kind == .checklist {
             for entry in document.meta.alerts { namedBy[entry.value, default: []].append((index, entry)) }
         }
+        let unreadable = diagnostics.hasErrors  // a rule file that did not parse: its alerts are unknown
         let base = (options.baseURL ?? model.loaded.config.baseURL).map { $0.hasSuffix("/") ? $0 : $0 + "/" }
         let pages = generatedPages(model)
         for rule in rules {
@@ -259,7 +286,7 @@ public enum SourceCheck {
         }
         let defined = Set(rules.map(\.name))
         let files = options.ruleFiles.map(\.display).joined(separator: ", ")
-        for (name, documents) in namedBy where !defined.contains(name) {
+        for (name, documents) in namedBy where !defined.contains(name) && !unreadable {
             for (index, entry) in documents where !model.documents[index].isBuiltIn {
                 diagnostics.append(Diagnostic(file: model.displayPrefix + model.documents[index].path, line: entry.line, column: entry.column,
                                               severity: .warning, message: "'alerts' names '\(name)', which no rule file defines (\(files))",
@@ -274,6 +301,7 @@ public enum SourceCheck {
         var pages: [String: Int?] = ["index.html": nil, Catalog.checklistsPage: nil, Catalog.postmortemsPage: nil, Catalog.tagsPage: nil,
                                      Catalog.drillsPage: nil, SymptomBase.indexPage: nil, SiteSearch.page: nil]
         for tag in model.catalog.tags { pages[tag.page] = .some(nil) }
+        for file in model.loaded.staticFiles { pages[file] = .some(nil) }
         for app in model.catalog.apps { pages[app.outputPath] = app.indexDocument.map { .some($0) } ?? .some(nil) }
         for (index, document) in model.catalog.documents.enumerated() {
             pages[document.outputPath] = .some(index)
@@ -287,8 +315,8 @@ public enum SourceCheck {
         -> (severity: Diagnostic.Severity, message: String)? {
         if url.contains("{{") { return nil }  // a Prometheus template, filled in per alert
         var relative: Substring
-        if let base, url.hasPrefix(base) {
-            relative = url.dropFirst(base.count)
+        if let base, let inSite = sitePath(of: url, base: base) {
+            relative = Substring(inSite)
         } else if LinkResolver.isExternal(url) || url.hasPrefix("/") {
             guard let base else {
                 return (.warning, "runbook_url '\(url)' cannot be checked: give --base-url, or base_url in runbook.yml, with the site's address")
@@ -302,19 +330,60 @@ public enum SourceCheck {
             relative = relative[..<query] + (anchor.map { relative[$0...] } ?? "")
         }
         let (pathPart, anchor) = SitePath.splitURL(String(relative))
-        var path = pathPart.percentDecoded()
+        // `./a/../b/x.html` is `b/x.html`; a folder is its index page.
+        var path = SitePath.resolve(pathPart.percentDecoded(), againstFolderOf: "index.html") ?? pathPart.percentDecoded()
         if path.isEmpty || path.hasSuffix("/") { path += "index.html" }
+        if pages[path] == nil, pages[path + "/index.html"] != nil { path += "/index.html" }
         guard let document = pages[path] else {
-            let near = pages.keys.filter { PrintSource.editDistance($0, path) <= 3 }.sorted().first
+            let near = nearestPage(to: path, in: pages.keys)
             return (.error, "runbook_url '\(url)' leads to no page of the site (\(path))\(near.map { "; did you mean \($0)?" } ?? "")")
         }
         if let anchor, !anchor.isEmpty, let index = document {
             let ids = model.catalog.documents[index].headings.map(\.id)
             if !ids.contains(anchor) {
-                return (.error, "runbook_url '\(url)': \(path) has no heading with the anchor #\(anchor) (its anchors: \(ids.prefix(8).joined(separator: ", "))\(ids.count > 8 ? ", …" : ""))")
+                let shown = ids.prefix(anchorsShown).joined(separator: ", ") + (ids.count > anchorsShown ? ", …" : "")
+                return (.error, "runbook_url '\(url)': \(path) has no heading with the anchor #\(anchor) (its anchors: \(shown))")
             }
         }
         return nil
+    }
+
+    /// How many of a page's anchors a message lists, and how far (in edits) a suggested page may be.
+    static let anchorsShown = 8
+    static let nearestPageDistance = 3
+
+    /// The page nearest to `path` by edit distance, looking only at paths of about its length.
+    static func nearestPage(to path: String, in pages: Dictionary<String, Int?>.Keys) -> String? {
+        var best: (page: String, distance: Int)?
+        for page in pages where abs(page.count - path.count) <= nearestPageDistance {
+            let distance = PrintSource.editDistance(page, path)
+            if distance <= nearestPageDistance, best.map({ distance < $0.distance || (distance == $0.distance && page < $0.page) }) ?? true {
+                best = (page, distance)
+            }
+        }
+        return best?.page
+    }
+
+    /// The part of `url` after the site's `base` (both as addresses: scheme and host in any
+    /// case, a default port or not), or nil when `url` is not on the site.
+    static func sitePath(of url: String, base: String) -> String? {
+        guard let target = URLComponents(string: url), let site = URLComponents(string: base) else { return nil }
+        let fragment = target.percentEncodedFragment.map { "#" + $0 } ?? ""
+        if target.scheme == nil, target.host == nil {
+            // Root-relative: on the site when the site is at the root of its host.
+            guard url.hasPrefix("/"), site.path.isEmpty || site.path == "/" else { return nil }
+            return String(target.percentEncodedPath.dropFirst()) + fragment
+        }
+        func port(_ components: URLComponents) -> Int? {
+            components.port ?? (components.scheme?.lowercased() == "https" ? 443 : components.scheme?.lowercased() == "http" ? 80 : nil)
+        }
+        guard target.scheme?.lowercased() == site.scheme?.lowercased(), target.host?.lowercased() == site.host?.lowercased(),
+              port(target) == port(site) else { return nil }
+        let basePath = site.percentEncodedPath.hasSuffix("/") ? site.percentEncodedPath : site.percentEncodedPath + "/"
+        var path = target.percentEncodedPath
+        if path + "/" == basePath { path = basePath }
+        guard path.hasPrefix(basePath) else { return nil }
+        return String(path.dropFirst(basePath.count)) + fragment
     }
 
     public enum CheckError: Error, CustomStringConvertible {

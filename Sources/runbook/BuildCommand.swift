@@ -48,15 +48,7 @@ struct BuildCommand: ParsableCommand {
     func validate() throws {
         if source.isEmpty { throw ValidationError("The --source folder cannot be an empty path.") }
         if out.isEmpty { throw ValidationError("The --out folder cannot be an empty path.") }
-        if builtinTemplates && templates != nil {
-            throw ValidationError("Give either --templates or --builtin-templates, not both.")
-        }
-        if let templates {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: templates, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw ValidationError("The templates folder '\(templates)' does not exist.")
-            }
-        }
+        try CommandEnvironment.validateTemplates(templates, builtinOnly: builtinTemplates)
         try CommandEnvironment.validateSourceDate()
     }
 
@@ -67,14 +59,7 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        var templatesFolder = templates
-        let defaultTemplates = "templates"
-        if templatesFolder == nil, !builtinTemplates {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: defaultTemplates, isDirectory: &isDirectory), isDirectory.boolValue {
-                templatesFolder = defaultTemplates
-            }
-        }
+        let templatesFolder = CommandEnvironment.templatesFolder(templates, builtinOnly: builtinTemplates)
         var options = BuildOptions(
             source: URL(fileURLWithPath: source, isDirectory: true), sourceDisplay: source,
             output: URL(fileURLWithPath: out, isDirectory: true), outputDisplay: out,

@@ -40,6 +40,9 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A templates folder to check too, as a build would use it. Default: ./templates when it exists.", valueName: "dir"))
     var templates: String?
 
+    @Flag(name: .long, help: "Check only the built-in templates, even when ./templates exists.")
+    var builtinTemplates = false
+
     @Option(name: .long, help: ArgumentHelp("text (default) or json.", valueName: "format"))
     var format: Format = .text
 
@@ -51,6 +54,7 @@ struct CheckCommand: ParsableCommand {
 
     func validate() throws {
         try CommandEnvironment.validateSourceDate()
+        try CommandEnvironment.validateTemplates(templates, builtinOnly: builtinTemplates)
         try CommandEnvironment.validateSourceFolder(source)
         for file in alerts where !FileManager.default.isReadableFile(atPath: file) {
             throw ValidationError("The rule file '\(file)' does not exist or cannot be read.")
@@ -64,7 +68,7 @@ struct CheckCommand: ParsableCommand {
         var options = CheckOptions(source: URL(fileURLWithPath: source, isDirectory: true), sourceDisplay: source, time: CommandEnvironment.now)
         options.ruleFiles = alerts.map { CheckOptions.RuleFile(url: URL(fileURLWithPath: $0), display: $0) }
         options.baseURL = baseURL
-        let templatesFolder = templates ?? (FileManager.default.fileExists(atPath: "templates") ? "templates" : nil)
+        let templatesFolder = CommandEnvironment.templatesFolder(templates, builtinOnly: builtinTemplates)
         options.templates = templatesFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
         options.templatesDisplay = templatesFolder
         let report: CheckReport

@@ -27,4 +27,27 @@ enum CommandEnvironment {
             throw ValidationError("The source folder '\(source)' does not exist; give it with --source DIR.")
         }
     }
+
+    static let defaultTemplatesFolder = "templates"
+
+    /// Refuses a `--templates` folder that does not exist, and both flags at once.
+    static func validateTemplates(_ given: String?, builtinOnly: Bool) throws {
+        if builtinOnly && given != nil { throw ValidationError("Give either --templates or --builtin-templates, not both.") }
+        if let given {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: given, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("The templates folder '\(given)' does not exist.")
+            }
+        }
+    }
+
+    /// The templates folder a command uses: the one given, else ./templates when it exists
+    /// (unless only the built-in templates are wanted).
+    static func templatesFolder(_ given: String?, builtinOnly: Bool) -> String? {
+        if let given { return given }
+        var isDirectory: ObjCBool = false
+        guard !builtinOnly, FileManager.default.fileExists(atPath: defaultTemplatesFolder, isDirectory: &isDirectory),
+              isDirectory.boolValue else { return nil }
+        return defaultTemplatesFolder
+    }
 }

@@ -47,6 +47,7 @@ struct NewCommand: ParsableCommand {
 
     func validate() throws {
         try CommandEnvironment.validateSourceDate()
+        try CommandEnvironment.validateTemplates(templates, builtinOnly: false)
         guard NewDocument.kinds.contains(kind) else {
             throw ValidationError("runbook new makes runbook, checklist, postmortem or drill documents, not \(kind.rawValue).")
         }
@@ -56,16 +57,16 @@ struct NewCommand: ParsableCommand {
     }
 
     func run() throws {
-        var templatesFolder = templates
-        if templatesFolder == nil, FileManager.default.fileExists(atPath: "templates/\(NewDocument.templateFolder)") {
-            templatesFolder = "templates"
-        }
-        let request = NewDocumentRequest(kind: kind, title: title, app: app, alert: alert,
+        let templatesFolder = CommandEnvironment.templatesFolder(templates, builtinOnly: false)
+        var request = NewDocumentRequest(kind: kind, title: title, app: app, alert: alert,
                                          source: URL(fileURLWithPath: source, isDirectory: true), sourceDisplay: source,
                                          templates: templatesFolder.map { URL(fileURLWithPath: $0, isDirectory: true) },
                                          time: CommandEnvironment.now)
+        request.templatesDisplay = templatesFolder
         do {
-            Terminal.line(try NewDocument.create(request))
+            let created = try NewDocument.create(request)
+            created.warnings.forEach(Terminal.diagnostic)
+            Terminal.line(created.path)
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(2)

@@ -44,7 +44,7 @@ struct ServeCommand: ParsableCommand {
     func validate() throws {
         try CommandEnvironment.validateSourceDate()
         try CommandEnvironment.validateSourceFolder(source)
-        if builtinTemplates && templates != nil { throw ValidationError("Give either --templates or --builtin-templates, not both.") }
+        try CommandEnvironment.validateTemplates(templates, builtinOnly: builtinTemplates)
         if !allowRemote, !PreviewServer.isLoopback(host) {
             throw ValidationError("\(ServeError.notLoopback(host)).")
         }
@@ -62,8 +62,7 @@ struct ServeCommand: ParsableCommand {
             temporary = folder
             output = folder.appendingPathComponent("site", isDirectory: true)
         }
-        var templatesFolder = templates
-        if templatesFolder == nil, !builtinTemplates, FileManager.default.fileExists(atPath: "templates") { templatesFolder = "templates" }
+        let templatesFolder = CommandEnvironment.templatesFolder(templates, builtinOnly: builtinTemplates)
         var build = BuildOptions(source: URL(fileURLWithPath: source, isDirectory: true), sourceDisplay: source,
                                  output: output, outputDisplay: out ?? "the preview",
                                  templates: templatesFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }, templatesDisplay: templatesFolder)
@@ -73,6 +72,8 @@ struct ServeCommand: ParsableCommand {
         options.host = host
         options.port = port
         options.allowRemote = allowRemote
+        // A fixed moment only when asked for; otherwise each rebuild dates itself.
+        options.fixedTime = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] != nil ? CommandEnvironment.now : nil
 
         // Ctrl-C and TERM: remove the temporary site, then stop.
         let signals = [SIGINT, SIGTERM].map { signalNumber -> DispatchSourceSignal in

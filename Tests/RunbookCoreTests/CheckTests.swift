@@ -62,7 +62,7 @@ import Testing
             "src/api/a.md:4:5: error: 'symptoms' names 'conn-refusd', which is no symptom id; did you mean 'conn-refused' or 'conn-reset'? (runbook search --kind symptom lists them; quote a whole error line to match text instead) [symptoms]",
             "src/api/a.md:6:1: warning: overdue for review: last reviewed 2025-01-10, due 2025-02-09 (652 days ago); owners: @team-api [stale]",
             "src/api/a.md:10:5: error: link to missing anchor '#nowhere' in 'api/b.md' [links]",
-            "src/api/b.md:2:1: warning: 'Slow Requests' is also the title of api/a.md in application 'api'; a responder cannot tell them apart [duplicate-title]",
+            "src/api/b.md:2:1: warning: 'Slow Requests' is also the title of src/api/a.md in application 'api'; a responder cannot tell them apart [duplicate-title]",
             "src/postmortems/p.md:10:1: warning: action item without an owner: 'Fix the retry loop' has an empty Owner cell [action-owner]",
             "src/postmortems/p.md:13:1: warning: action item without an owner: 'Review the timeouts' names nobody (add @someone or owner: …) [action-owner]",
             "src/worker/c.md:3:16: error: 'last_reviewed' is not a date: 'someday' (write it as YYYY-MM-DD) [document]",
@@ -214,7 +214,7 @@ import Testing
         #expect(throws: NewDocumentError.appNeeded) { try NewDocument.render(request) }
         var withApp = request
         withApp.app = "postgres"
-        let (path, text) = try NewDocument.render(withApp)
+        let (path, text, _) = try NewDocument.render(withApp)
         #expect(path == "postgres/postgres-replication-lag-high.md")
         #expect(text.contains("title: \"Postgres replication lag high\""))
         #expect(text.contains("alerts: [\"PostgresReplicationLagHigh\"]"))
@@ -225,7 +225,7 @@ import Testing
         postmortem.kind = .postmortem
         postmortem.alert = nil
         postmortem.title = "Bookings down"
-        let (_, postmortemText) = try NewDocument.render(postmortem)
+        let (_, postmortemText, _) = try NewDocument.render(postmortem)
         for section in ["Summary", "Impact", "Timeline", "Detection", "Root causes and trigger", "Resolution", "What went well",
                         "What went badly", "Where we got lucky", "Action items", "Runbooks used"] {
             #expect(postmortemText.contains("\n## \(section)\n"), "missing \(section)")
@@ -235,10 +235,47 @@ import Testing
         #expect(postmortemText.contains("| Users affected | |"))
     }
 
+    @Test func checkFindsWhatOnlyTheBuildFoundBefore() throws {
+        let folder = try TempFolder([
+            "api/a.md": "---\ntitle: A\nowners: [x]\nlast_reviewed: 2026-11-01\n---\nSee [restore](../drills/d.md#how-to-restore).\n",
+            "api/a.html": "<p>a page written by hand</p>\n",
+            "drills/d.md": "---\ntitle: D\nobjectives: [x]\n---\n## Brief\nGo.\n\n## Facilitator notes\n### How to restore\nUndo it.\n",
+        ])
+        defer { folder.remove() }
+        let report = try SourceCheck.run(CheckOptions(source: folder.url, sourceDisplay: "src", time: testNow))
+        let errors = report.diagnostics.filter { $0.severity == .error }.map(\.description)
+        #expect(errors.contains { $0.hasPrefix("src/api/a.html:1:1: error: this file and the page of api/a.md would both be written to api/a.html") }, "\(errors)")
+        #expect(errors.contains { $0.hasPrefix("src/api/a.md:6:5: error: link to missing anchor '#how-to-restore'") }, "\(errors)")
+    }
+
+    @Test func ruleFilesThatDoNotParseAreErrors() throws {
+        let folder = try TempFolder(["broken.yml": "groups:\n  - name: [unclosed\n"])
+        defer { folder.remove() }
+        var options = CheckOptions(source: Paths.sampleRunbooks, sourceDisplay: "runbooks", time: testNow)
+        options.ruleFiles = [.init(url: folder.path("broken.yml"), display: "broken.yml")]
+        let problems = try SourceCheck.run(options).diagnostics
+        #expect(problems.contains { $0.file == "broken.yml" && $0.severity == .error && $0.message.hasPrefix("invalid YAML") })
+        #expect(!problems.contains { $0.rule == "unknown-alert" }, "no flood of unknown alerts when a file did not parse")
+    }
+
+    @Test func runbookURLsAreComparedAsAddresses() {
+        let base = "https://runbooks.example.com/"
+        #expect(SourceCheck.sitePath(of: "HTTPS://Runbooks.Example.com:443/api/x.html#d", base: base) == "api/x.html#d")
+        #expect(SourceCheck.sitePath(of: "https://runbooks.example.com", base: base) == "")
+        #expect(SourceCheck.sitePath(of: "/api/x.html?from=alert", base: base) == "api/x.html")
+        #expect(SourceCheck.sitePath(of: "https://wiki.example.com/api/x.html", base: base) == nil)
+        #expect(SourceCheck.sitePath(of: "https://runbooks.example.com/site/api/x.html", base: "https://runbooks.example.com/site") == "api/x.html")
+    }
+
     @Test func alertNamesBecomeTitles() {
         #expect(NewDocument.title(ofAlert: "PostgresTooManyConnections") == "Postgres too many connections")
         #expect(NewDocument.title(ofAlert: "API5xxHigh") == "API 5xx high")
         #expect(NewDocument.title(ofAlert: "TLSCertificateExpiringSoon") == "TLS certificate expiring soon")
         #expect(NewDocument.title(ofAlert: "node_filesystem_almost_full") == "Node filesystem almost full")
+        #expect(NewDocument.title(ofAlert: "X509CertificateExpiring") == "X509 certificate expiring")
+        #expect(NewDocument.title(ofAlert: "S3BucketFull") == "S3 bucket full")
+        #expect(NewDocument.title(ofAlert: "IPv6Down") == "IPv6 down")
+        #expect(NewDocument.title(ofAlert: "Nginx5xxRate") == "Nginx 5xx rate")
+        #expect(NewDocument.isAlertName("job:requests:rate5m") && !NewDocument.isAlertName("Weird`Name") && !NewDocument.isAlertName("5xx"))
     }
 }

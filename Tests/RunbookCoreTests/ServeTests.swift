@@ -53,8 +53,11 @@ import Testing
         }
     }
 
-    static func get(_ url: URL) async throws -> (status: Int, body: String) {
-        let (data, response) = try await URLSession.shared.data(from: url)
+    static func get(_ url: URL, method: String = "GET", host: String? = nil) async throws -> (status: Int, body: String) {
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        if let host { request.setValue(host, forHTTPHeaderField: "Host") }
+        let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
@@ -69,7 +72,9 @@ import Testing
             "api/slow.md": "---\ntitle: Slow requests\n---\n## Diagnosis\nLook at the dashboard.\n",
         ])
         defer { folder.remove() }
-        let server = try Server(["--source", folder.url.path, "--port", "0", "--builtin-templates", "--no-search"])
+        let templates = try TempFolder()
+        defer { templates.remove() }
+        let server = try Server(["--source", folder.url.path, "--port", "0", "--templates", templates.url.path, "--no-search"])
         defer { server.stop() }
         let base = try #require(server.start(), "the server did not start: \(server.text)")
         #expect(base.host == "127.0.0.1")
@@ -82,6 +87,11 @@ import Testing
         #expect(script.status == 200 && script.body.contains("location.reload()"))
         #expect(try await Self.get(URL(string: "nothing-here.html", relativeTo: base)!).status == 404)
         #expect(try await Self.get(URL(string: "api/../../../etc/passwd", relativeTo: base)!).status == 404)
+        // A folder without its slash is redirected (its page's relative links need the slash).
+        let folderPage = try await Self.get(URL(string: "api", relativeTo: base)!)
+        #expect(folderPage.status == 200 && folderPage.body.contains("slow.html\">Slow requests</a>"), "followed to api/")
+        #expect(try await Self.get(URL(string: "api/slow.html", relativeTo: base)!, method: "HEAD").status == 200)
+        #expect(try await Self.get(URL(string: "api/slow.html", relativeTo: base)!, host: "evil.example").status == 403)
         let first = try await Self.status(base, since: -1)
         let version = try #require(first["version"] as? Int)
         #expect(first["ok"] as? Bool == true)
@@ -93,9 +103,15 @@ import Testing
         #expect(rebuilt["version"] as? Int == version + 1)
         #expect(try await Self.get(URL(string: "api/slow.html", relativeTo: base)!).body.contains("Slow requests, now faster"))
 
+        // A template changes: rebuilt too.
+        try templates.write("assets/extra.css", "body { color: black; }\n")
+        let templated = try await Self.status(base, since: version + 1)
+        #expect(templated["version"] as? Int == version + 2)
+        #expect(try await Self.get(URL(string: "assets/extra.css", relativeTo: base)!).status == 200)
+
         // A broken edit: the errors are reported, the last good site is still served.
         try folder.write("api/slow.md", "---\ntitle: [unclosed\n---\nBroken.\n")
-        let failed = try await Self.status(base, since: version + 1)
+        let failed = try await Self.status(base, since: version + 2)
         #expect(failed["ok"] as? Bool == false)
         let problems = failed["problems"] as? [String] ?? []
         #expect(problems.contains { $0.contains("api/slow.md:") && $0.contains("invalid YAML") }, "\(problems)")
