@@ -2,8 +2,12 @@
 /// the paper starts a new page.
 extension Paper {
     public static let textWidth = 80
-    /// Room at the right of each box for the time and initials: `_____  _____`.
-    private static let textColumns = "_____  _____"
+    /// Room at the right of each box for the time and initials, and the titles above it,
+    /// column for column: `time    initials` over `______  ________`.
+    private static let timeBlank = 6, initialsBlank = 8, columnGap = "  "
+    private static let textColumns = String(repeating: "_", count: timeBlank) + columnGap + String(repeating: "_", count: initialsBlank)
+    private static let columnTitles = PaperWords.itemColumns[0].padding(toLength: timeBlank, withPad: " ", startingAt: 0) + columnGap
+        + PaperWords.itemColumns[1].padding(toLength: initialsBlank, withPad: " ", startingAt: 0)
     private static let textIndent = 4
     /// Blank widths of the header's fields: the drill or incident name, the date, each role.
     private static let nameBlank = 34, dateBlank = 12, roleBlank = 12
@@ -31,9 +35,9 @@ extension Paper {
             case .heading(let level, let text):
                 out.append("")
                 let title = level <= 2 ? Paper.textOf(text).uppercased() : Paper.textOf(text)
-                let columns = PaperWords.itemColumns.joined(separator: "  ")
+                let columns = Paper.columnTitles
                 if level == 2, title.count + columns.count + 2 <= width, sectionHasItems(headingAt: blockIndex) {
-                    out.append(title + String(repeating: " ", count: width - title.count - columns.count - 1) + columns)
+                    out.append(title + String(repeating: " ", count: width - title.count - columns.count) + columns)
                 } else {
                     out += Paper.wrap(title, width: width)
                 }

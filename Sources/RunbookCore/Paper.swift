@@ -137,6 +137,8 @@ enum PaperWords {
     static let timeBoxes = ["Detected", "Acknowledged", "Mitigated", "Resolved"]
     static let timeHint = "time (UTC)"
     static let itemColumns = ["time", "initials"]
+    /// The heading given to boxes that come before any heading of the checklist.
+    static let untitledSection = "Steps"
     static let looksLike = "Looks like"
     static let usualCauses = "Usual causes"
     static let firstCheck = "First check"

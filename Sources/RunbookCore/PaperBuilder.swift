@@ -30,9 +30,14 @@ public enum PaperBuilder {
     /// The paper of a checklist: header, time boxes, its task list, the decisions log.
     /// `displayPath` is the source file as the user names it (for the footer).
     public static func checklist(_ document: Document, displayPath: String, footer: PaperFooter) throws -> Paper {
-        let content = blocks(of: document.body.children, skippingTitle: document.title)
-        guard content.contains(where: { if case .item = $0 { return true } else { return false } }) else {
+        var content = blocks(of: document.body.children, skippingTitle: document.title)
+        guard let firstItem = content.firstIndex(where: { if case .item = $0 { return true } else { return false } }) else {
             throw PaperError.noTaskItems(path: displayPath)
+        }
+        // Boxes before any heading still get the "time" and "initials" column titles, which
+        // sit on a section heading.
+        if !content[..<firstItem].contains(where: { if case .heading = $0 { return true } else { return false } }) {
+            content.insert(.heading(level: 2, [PaperInline(PaperWords.untitledSection)]), at: firstItem)
         }
         return Paper(title: document.title, purpose: .checklist, app: document.app,
                      blocks: [.incidentHeader, .timeBoxes] + content + [.form(PaperWords.decisionsLog)], footer: footer)
