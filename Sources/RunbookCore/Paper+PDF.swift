@@ -510,22 +510,8 @@ private struct PDFLayout {
 }
 
 extension Paper {
-    /// Text for Pango markup: `&`, `<`, `>` and quotes escaped.
-    static func markup(escaping text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// Text for Pango markup, which is XML: the same five characters as HTML escaped.
+    static func markup(escaping text: String) -> String { HTML.escape(text) }
 
     /// Styled runs as Pango markup.
     static func markup(_ text: PaperText) -> String {
