@@ -212,7 +212,8 @@ public enum NewDocument {
                     && FileManager.default.fileExists(atPath: request.source.appendingPathComponent(name).path, isDirectory: &isFolder)
                     && isFolder.boolValue
             }
-        let suggestions = known.filter { PrintSource.editDistance($0.lowercased(), app.lowercased()) <= max(2, app.count / 3) }.sorted()
+        let suggestions = NearestNames.nearest(to: app.lowercased(), among: known.map { ($0, [$0.lowercased()]) },
+                                               within: max(2, app.count / 3), count: known.count).sorted()
         throw NewDocumentError.unknownApp(app, suggestions: suggestions)
     }
 

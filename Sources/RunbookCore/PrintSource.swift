@@ -98,32 +98,11 @@ public struct PrintSource: Sendable {
         return out
     }
 
-    /// The names nearest to `name` by edit distance, best first (however far: a list to pick
-    /// from beats none).
+    /// The names nearest to `name` (a lookup key) by edit distance, best first (however far:
+    /// a list to pick from beats none).
     static func closest(to name: String, in documents: [Document], count: Int = 3) -> [String] {
-        let scored = documents.map { document -> (name: String, distance: Int) in
-            let short = shortName(document)
-            let distance = min(editDistance(name, lookupKey(short)), editDistance(name, lookupKey(document.title)))
-            return (short, distance)
-        }
-        return scored.sorted { $0.distance != $1.distance ? $0.distance < $1.distance : $0.name < $1.name }.prefix(count).map(\.name)
-    }
-
-    /// Levenshtein distance over characters.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
+        NearestNames.nearest(to: name, among: documents.map { (shortName($0), [lookupKey(shortName($0)), lookupKey($0.title)]) },
+                             count: count)
     }
 
     public enum LookupError: Error, CustomStringConvertible, Equatable {

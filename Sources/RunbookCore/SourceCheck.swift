@@ -115,16 +115,12 @@ public enum SourceCheck {
         return out
     }
 
-    /// Up to two of `names` nearest to `name` by edit distance, nearest first.
+    /// How many symptom ids a message suggests.
+    static let suggestedSymptoms = 2
+
+    /// The symptom ids nearest to `name` by edit distance, nearest first.
     static func closestNames(to name: String, in names: Set<String>) -> [String] {
-        let limit = max(3, name.count / 2)
-        var scored: [(name: String, distance: Int)] = []
-        for candidate in names {
-            let distance = PrintSource.editDistance(candidate, name)
-            if distance <= limit { scored.append((candidate, distance)) }
-        }
-        scored.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.name < $1.name }
-        return scored.prefix(2).map(\.name)
+        NearestNames.nearest(to: name, among: names.map { ($0, [$0]) }, within: max(3, name.count / 2), count: suggestedSymptoms)
     }
 
     /// `conn-refused`, `http-502`, `oom`: lower-case letters and digits joined by single dashes.
@@ -352,16 +348,9 @@ public enum SourceCheck {
     static let anchorsShown = 8
     static let nearestPageDistance = 3
 
-    /// The page nearest to `path` by edit distance, looking only at paths of about its length.
+    /// The page nearest to `path` by edit distance (paths of about its length only).
     static func nearestPage(to path: String, in pages: Dictionary<String, Int?>.Keys) -> String? {
-        var best: (page: String, distance: Int)?
-        for page in pages where abs(page.count - path.count) <= nearestPageDistance {
-            let distance = PrintSource.editDistance(page, path)
-            if distance <= nearestPageDistance, best.map({ distance < $0.distance || (distance == $0.distance && page < $0.page) }) ?? true {
-                best = (page, distance)
-            }
-        }
-        return best?.page
+        NearestNames.nearest(to: path, among: pages.map { ($0, [$0]) }, within: nearestPageDistance, count: 1).first
     }
 
     /// The part of `url` after the site's `base` (both as addresses: scheme and host in any
