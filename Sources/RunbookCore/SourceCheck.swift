@@ -62,7 +62,10 @@ public enum SourceCheck {
                                        includeFacilitatorNotes: false, today: today)
         var diagnostics = model.diagnostics
         let templates = try TemplateSet.load(overrides: options.templates, displayPath: options.templatesDisplay, diagnostics: &diagnostics)
-        diagnostics += pageCollisions(model, templates: templates, time: options.time)
+        // The pages a build would write: checked for collisions, and what runbook_urls must lead to.
+        let renderer = SiteRenderer(catalog: model.catalog, resolver: model.resolver, templates: templates,
+                                    build: BuildInfo(time: options.time, source: model.displayPrefix), hrefs: model.analyses.map(\.hrefs))
+        diagnostics += pageCollisions(model, renderer: renderer)
         let prefix = model.displayPrefix
         let team = model.documents.indices.filter { !model.documents[$0].isBuiltIn }
 
@@ -76,7 +79,7 @@ public enum SourceCheck {
         }
         var alertCount = 0
         if !options.ruleFiles.isEmpty {
-            let (alertDiagnostics, count) = try alertCoverage(model, options: options)
+            let (alertDiagnostics, count) = try alertCoverage(model, options: options, pages: generatedPages(model, renderer: renderer))
             diagnostics += alertDiagnostics
             alertCount = count
         }
@@ -86,12 +89,10 @@ public enum SourceCheck {
 
     /// Two things a build would write to one path (a page and a copied file, a document and a
     /// list page): the build's own check, on the pages it would make.
-    static func pageCollisions(_ model: SiteModel, templates: TemplateSet, time: Int) -> [Diagnostic] {
-        let renderer = SiteRenderer(catalog: model.catalog, resolver: model.resolver, templates: templates,
-                                    build: BuildInfo(time: time, source: model.displayPrefix), hrefs: model.analyses.map(\.hrefs))
+    static func pageCollisions(_ model: SiteModel, renderer: SiteRenderer) -> [Diagnostic] {
         let jobs = renderer.jobs
         return SiteBuilder.collisions(pages: jobs.map(renderer.path(of:)), jobs: jobs, catalog: model.catalog,
-                                      statics: model.loaded.staticFiles, assets: Array(templates.assets.keys),
+                                      statics: model.loaded.staticFiles, assets: Array(renderer.templates.assets.keys),
                                       displayPrefix: model.displayPrefix)
     }
 
@@ -245,7 +246,7 @@ public enum SourceCheck {
 
     // MARK: - Alerts
 
-    static func alertCoverage(_ model: SiteModel, options: CheckOptions) throws -> ([Diagnostic], Int) {
+    static func alertCoverage(_ model: SiteModel, options: CheckOptions, pages: [String: Int?]) throws -> ([Diagnostic], Int) {
         var diagnostics: [Diagnostic] = []
         var rules: [AlertRule] = []
         for file in options.ruleFiles {
@@ -267,7 +268,6 @@ public enum SourceCheck {
         }
         let unreadable = diagnostics.hasErrors  // a rule file that did not parse: its alerts are unknown
         let base = (options.baseURL ?? model.loaded.config.baseURL).map { $0.hasSuffix("/") ? $0 : $0 + "/" }
-        let pages = generatedPages(model)
         for rule in rules {
             if let url = rule.runbookURL {
                 if let problem = problem(with: url.value, base: base, pages: pages, model: model) {
@@ -292,17 +292,23 @@ public enum SourceCheck {
         return (diagnostics, rules.count)
     }
 
-    /// Page path → the document it shows (nil for list pages), for every page a build writes.
-    static func generatedPages(_ model: SiteModel) -> [String: Int?] {
-        var pages: [String: Int?] = ["index.html": nil, Catalog.checklistsPage: nil, Catalog.postmortemsPage: nil, Catalog.tagsPage: nil,
-                                     Catalog.drillsPage: nil, SymptomBase.indexPage: nil, SiteSearch.page: nil]
-        for tag in model.catalog.tags { pages[tag.page] = .some(nil) }
-        for file in model.loaded.staticFiles { pages[file] = .some(nil) }
-        for app in model.catalog.apps { pages[app.outputPath] = app.indexDocument.map { .some($0) } ?? .some(nil) }
-        for (index, document) in model.catalog.documents.enumerated() {
-            pages[document.outputPath] = .some(index)
-            if document.kind == .checklist, SiteRenderer.hasTaskItems(document) { pages[SiteRenderer.printPath(of: document)] = .some(nil) }
+    /// Page path → the document it shows (nil for list pages), for every page a build writes
+    /// (the renderer's own list) and every file it copies.
+    static func generatedPages(_ model: SiteModel, renderer: SiteRenderer) -> [String: Int?] {
+        var pages: [String: Int?] = [:]
+        let home = model.catalog.documents.firstIndex(where: \.isHomeIndex)
+        for job in renderer.jobs {
+            let document: Int?
+            switch job {
+            case .document(let index): document = index
+            case .app(let index): document = model.catalog.apps[index].indexDocument
+            case .home: document = home
+            default: document = nil
+            }
+            let path = renderer.path(of: job)
+            if pages[path] == nil { pages[path] = .some(document) }
         }
+        for file in model.loaded.staticFiles where pages[file] == nil { pages[file] = .some(nil) }
         return pages
     }
 
