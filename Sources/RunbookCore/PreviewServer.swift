@@ -136,7 +136,7 @@ public final class PreviewServer: Sendable {
 
         while !Task.isCancelled {
             try await Task.sleep(for: options.pollInterval)
-            let current: [FileSnapshot]
+            let current: [SourceManifest]
             do {
                 current = try snapshot()
             } catch {
@@ -157,15 +157,15 @@ public final class PreviewServer: Sendable {
 
     /// Every file of the source and of the templates (documents, runbook.yml, images,
     /// templates, stylesheets), with sizes and times.
-    private func snapshot() throws -> [FileSnapshot] {
-        var snapshots = [try FileSnapshot.scan(root: options.build.source, excluding: options.build.output)]
-        if let templates = options.build.templates { snapshots.append(try FileSnapshot.scan(root: templates, excluding: nil)) }
+    private func snapshot() throws -> [SourceManifest] {
+        var snapshots = [try SourceManifest.scan(root: options.build.source, excluding: options.build.output, everyFile: true)]
+        if let templates = options.build.templates { snapshots.append(try SourceManifest.scan(root: templates, everyFile: true)) }
         return snapshots
     }
 
-    static func changes(from old: [FileSnapshot], to new: [FileSnapshot]) -> [String] {
-        let before = Set(old.flatMap(\.files).map { "\($0.path)\u{0}\($0.size)\u{0}\($0.modified)" })
-        let after = Set(new.flatMap(\.files).map { "\($0.path)\u{0}\($0.size)\u{0}\($0.modified)" })
+    static func changes(from old: [SourceManifest], to new: [SourceManifest]) -> [String] {
+        let before = Set(old.flatMap(\.entries).map { "\($0.path)\u{0}\($0.size)\u{0}\($0.modified)" })
+        let after = Set(new.flatMap(\.entries).map { "\($0.path)\u{0}\($0.size)\u{0}\($0.modified)" })
         let paths = before.symmetricDifference(after).compactMap { $0.split(separator: "\u{0}").first.map(String.init) }
         return Array(Set(paths)).sorted()
     }
@@ -363,31 +363,5 @@ actor PreviewState {
             try? await Task.sleep(for: PreviewServer.longPollStep)  // cancelled: the client has gone; answer now
         }
         return status
-    }
-}
-
-/// The files of a folder with sizes and modification times: what the preview server compares
-/// to see that something changed (any file: documents, images, templates, stylesheets).
-struct FileSnapshot: Sendable, Equatable {
-    struct File: Sendable, Equatable {
-        var path: String
-        var size: Int
-        var modified: Int
-    }
-    var files: [File]
-
-    static func scan(root: URL, excluding: URL?) throws -> FileSnapshot {
-        let listed = try SourceLoader.listFiles(root: root, excluding: excluding)
-        // runbook.yml is configuration, not a page: the listing leaves it out, the watcher does not.
-        let paths = listed.markdown + listed.statics + [SiteConfig.fileName]
-        let base = root.standardizedFileURL.resolvingSymlinksInPath().path + "/"
-        var files: [File] = []
-        for path in paths {
-            var info = stat()
-            guard stat(base + path, &info) == 0 else { continue }  // gone between listing and now: the next scan sees it
-            files.append(File(path: path, size: Int(info.st_size),
-                              modified: Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)))
-        }
-        return FileSnapshot(files: files)
     }
 }

@@ -31,12 +31,13 @@ public struct SourceManifest: Sendable, Equatable {
     }()
 
     /// Reads the sizes and times of the Markdown files under `root` (the same files
-    /// `SourceLoader` loads), plus `runbook.yml`.
-    public static func scan(root: URL, excluding: URL? = nil) throws -> SourceManifest {
+    /// `SourceLoader` loads), plus `runbook.yml`; with `everyFile`, of the other files too
+    /// (images, templates, stylesheets: what the preview server watches).
+    public static func scan(root: URL, excluding: URL? = nil, everyFile: Bool = false) throws -> SourceManifest {
         let listing = try SourceLoader.listFiles(root: root, excluding: excluding)
         let rootPath = root.standardizedFileURL.resolvingSymlinksInPath().path
         // Thousands of stat calls: on every core.
-        var entries = (listing.markdown + [SiteConfig.fileName]).parallelMap { relative -> Entry? in
+        var entries = (listing.markdown + (everyFile ? listing.statics : []) + [SiteConfig.fileName]).parallelMap { relative -> Entry? in
             var info = stat()
             guard stat(rootPath + "/" + relative, &info) == 0 else { return nil }
             return Entry(path: relative, size: Int(info.st_size),
