@@ -36,7 +36,6 @@ final class PangoCairo {
     let statusToString: @convention(c) (Int32) -> UnsafePointer<CChar>?
     let create: @convention(c) (Pointer) -> Pointer?
     let destroy: @convention(c) (Pointer) -> Void
-    let status: @convention(c) (Pointer) -> Int32
     let showPage: @convention(c) (Pointer) -> Void
     let moveTo: @convention(c) (Pointer, Double, Double) -> Void
     let lineTo: @convention(c) (Pointer, Double, Double) -> Void
@@ -86,7 +85,6 @@ final class PangoCairo {
             statusToString = try load("cairo_status_to_string")
             create = try load("cairo_create")
             destroy = try load("cairo_destroy")
-            status = try load("cairo_status")
             showPage = try load("cairo_show_page")
             moveTo = try load("cairo_move_to")
             lineTo = try load("cairo_line_to")
