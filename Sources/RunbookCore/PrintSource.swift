@@ -127,6 +127,19 @@ public struct PrintSource: Sendable {
     }
 }
 
+/// A paper that could not be written.
+public enum PaperOutputError: Error, CustomStringConvertible, Equatable {
+    case cannotWrite(String, reason: String)
+    case exists(String)
+
+    public var description: String {
+        switch self {
+        case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
+        case .exists(let path): return "\(path) already exists; use --force to replace it, or write elsewhere (-o FILE, or -d DIR for a drill)"
+        }
+    }
+}
+
 /// Writing a paper to a file or standard output.
 public enum PaperFile {
     public enum Format: String, Sendable, CaseIterable {
