@@ -57,13 +57,16 @@ extension SearchIndexContent {
                 sectionTitles.append(title)
             }
         }
+        // Whether a section's anchor is its title's slug, once per distinct title.
+        var slugOfTitle: [String: String] = [:]
+        for title in sectionTitles { slugOfTitle[title] = Slug.make(title) }
         sections.append((.units, ByteWriter.table(count: units.count) { index, record in
             let unit = units[index]
             record.varint(unit.document)
             record.varint(unit.line)
             record.varint(unit.section.flatMap { sectionTitleIndex[$0] }.map { $0 + 1 } ?? 0)
             // Most anchors are the heading's slug: stored only when they differ (a repeat's "-1").
-            record.string(unit.anchor.map { $0 == Slug.make(unit.section ?? "") ? "" : $0 } ?? "")
+            record.string(unit.anchor.map { $0 == (unit.section.flatMap { slugOfTitle[$0] } ?? "") ? "" : $0 } ?? "")
             record.varint(unit.symptoms.count)
             for symptom in unit.symptoms { record.varint(symptom) }
         }))

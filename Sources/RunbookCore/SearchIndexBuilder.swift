@@ -101,18 +101,27 @@ public enum SearchIndexBuilder {
         var anchor: String?
         var excerpt: String
         var length: Int
-        /// Distinct terms (the chunk's interned ids), their field-weighted frequencies, and
-        /// their first positions (`positionCounts[i]` of them, flattened).
-        var termIDs: [Int32]
-        var weights: [Double]
-        var positionCounts: [UInt8]
-        var positions: [Int32]
+        /// The unit's distinct terms in its chunk's `UnitTerms`, and where its positions start.
+        var terms: Range<Int>
+        var firstPosition: Int
         var symptoms: [Int]
     }
 
-    /// What one thread analysed: its documents, and the terms its ids stand for.
+    /// The terms of all the units of one chunk, flattened (four arrays per chunk instead of
+    /// four per unit: 200,000 units at 10,000 documents).
+    struct UnitTerms {
+        /// Distinct terms of each unit (the chunk's interned ids), their field-weighted
+        /// frequencies, and their first positions (`positionCounts[i]` of them, flattened).
+        var termIDs: [Int32] = []
+        var weights: [Double] = []
+        var positionCounts: [UInt8] = []
+        var positions: [Int32] = []
+    }
+
+    /// What one thread analysed: its documents, their units' terms, and the terms its ids stand for.
     struct ChunkResult {
         var documents: [DocumentResult]
+        var unitTerms: UnitTerms
         var terms: [String]
     }
 
@@ -120,58 +129,58 @@ public enum SearchIndexBuilder {
     struct UnitSink: ErrorTokenizer.Sink {
         let interner: TermInterner
         let scratch: UnitScratch
-        var parts: [Int32]
         let weight: Double
 
         @inline(__always) mutating func term(_ bytes: UnsafeBufferPointer<UInt8>, position at: Int, isCompound: Bool, range: Range<Int>) {
             let id = interner.intern(bytes)
-            if !isCompound { parts.append(Int32(id)) }
+            if !isCompound {
+                if interner.startsPiece(id) { scratch.pieceStarts.append(Int32(scratch.parts.count)) }
+                scratch.parts.append(Int32(id))
+            }
             scratch.reserve(id + 1)
-            if scratch.weight[id] == 0 { scratch.touched.append(Int32(id)) }
-            scratch.weight[id] += weight
-            let count = Int(scratch.positionCount[id])
+            let slot = scratch.slots + id
+            if slot.pointee.weight == 0 { scratch.touched.append(Int32(id)) }
+            slot.pointee.weight += weight
+            let count = Int(slot.pointee.positionCount)
             if !isCompound, count < storedPositions {
-                scratch.positions[id * storedPositions + count] = Int32(at)
-                scratch.positionCount[id] = UInt8(count + 1)
+                withUnsafeMutableBytes(of: &slot.pointee.positions) { $0.storeBytes(of: Int32(at), toByteOffset: count * 4, as: Int32.self) }
+                slot.pointee.positionCount = UInt8(count + 1)
             }
         }
     }
 
     /// Per-thread buffers for one unit, indexed by interned id (raw memory: they are touched
-    /// once per word of the corpus).
+    /// once per word of the corpus, by one thread, hence no run-time exclusivity check).
     final class UnitScratch {
-        private(set) var capacity = 0
-        var weight = UnsafeMutablePointer<Double>.allocate(capacity: 1)
-        var positionCount = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
-        var positions = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
-        var touched: [Int32] = []
+        /// A term's weighted frequency and first positions in the unit, in one place.
+        struct Slot {
+            var weight: Double = 0
+            var positions: (Int32, Int32, Int32) = (0, 0, 0)  // `storedPositions` of them
+            var positionCount: UInt8 = 0
 
-        deinit {
-            weight.deallocate()
-            positionCount.deallocate()
-            positions.deallocate()
+            func position(_ k: Int) -> Int32 {
+                withUnsafeBytes(of: positions) { $0.load(fromByteOffset: k * 4, as: Int32.self) }
+            }
         }
+
+        @exclusivity(unchecked) private(set) var capacity = 0
+        @exclusivity(unchecked) var slots = UnsafeMutablePointer<Slot>.allocate(capacity: 1)
+        @exclusivity(unchecked) var touched: [Int32] = []
+        /// The unit's parts in order (interned ids), for the symptom matcher.
+        @exclusivity(unchecked) var parts: [Int32] = []
+        /// Positions in `parts` whose term starts a symptom signature's piece.
+        @exclusivity(unchecked) var pieceStarts: [Int32] = []
+
+        deinit { slots.deallocate() }
 
         @inline(__always) func reserve(_ count: Int) {
             guard count > capacity else { return }
             let newCapacity = max(count, capacity * 2, 4096)
-            let newWeight = UnsafeMutablePointer<Double>.allocate(capacity: newCapacity)
-            let newCounts = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-            let newPositions = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity * storedPositions)
-            newWeight.initialize(repeating: 0, count: newCapacity)
-            newCounts.initialize(repeating: 0, count: newCapacity)
-            newPositions.initialize(repeating: 0, count: newCapacity * storedPositions)
-            if capacity > 0 {
-                newWeight.update(from: weight, count: capacity)
-                newCounts.update(from: positionCount, count: capacity)
-                newPositions.update(from: positions, count: capacity * storedPositions)
-            }
-            weight.deallocate()
-            positionCount.deallocate()
-            positions.deallocate()
-            weight = newWeight
-            positionCount = newCounts
-            positions = newPositions
+            let grown = UnsafeMutablePointer<Slot>.allocate(capacity: newCapacity)
+            grown.initialize(repeating: Slot(), count: newCapacity)
+            if capacity > 0 { grown.update(from: slots, count: capacity) }
+            slots.deallocate()
+            slots = grown
             capacity = newCapacity
         }
     }
@@ -229,13 +238,14 @@ public enum SearchIndexBuilder {
     }
 
     static func analyse(_ document: Document, matcher: HashedMatcher, symptomIndex: [String: Int],
-                        interner: TermInterner, scratch: UnitScratch) -> DocumentResult {
+                        interner: TermInterner, scratch: UnitScratch, into flat: inout UnitTerms) -> DocumentResult {
         var units: [UnitResult] = []
         for section in sections(of: document) {
-            var parts: [Int32] = []
             var position = 0
             var excerpt: [UInt8] = []
             scratch.touched.removeAll(keepingCapacity: true)
+            scratch.parts.removeAll(keepingCapacity: true)
+            scratch.pieceStarts.removeAll(keepingCapacity: true)
             for run in section.runs {
                 if run.text.isEmpty { position += 1; continue }
                 if run.weight != headingWeight, run.inExcerpt, excerpt.count < excerptLength {
@@ -244,12 +254,10 @@ public enum SearchIndexBuilder {
                     for byte in run.text.utf8.prefix(excerptLength * 2) { excerpt.append(byte == 0x0A || byte == 0x0D ? 0x20 : byte) }
                 }
                 var text = run.text
-                var sink = UnitSink(interner: interner, scratch: scratch, parts: parts, weight: run.weight)
-                parts = []
+                var sink = UnitSink(interner: interner, scratch: scratch, weight: run.weight)
                 position = text.withUTF8 { bytes in
                     ErrorTokenizer.scan(bytes, firstPosition: position, into: &sink)
                 } + 1
-                parts = sink.parts
             }
             var excerptText: String
             if excerpt.count > excerptLength {
@@ -260,23 +268,20 @@ public enum SearchIndexBuilder {
             } else {
                 excerptText = String(decoding: excerpt, as: UTF8.self)
             }
-            var unit = UnitResult(line: section.line, section: section.heading?.text, anchor: section.heading?.id, excerpt: excerptText,
-                                  length: parts.count, termIDs: [], weights: [], positionCounts: [], positions: [],
-                                  symptoms: matcher.strongSymptoms(parts: parts, interner: interner).compactMap { symptomIndex[$0] }.sorted())
-            unit.termIDs.reserveCapacity(scratch.touched.count)
-            unit.weights.reserveCapacity(scratch.touched.count)
-            unit.positionCounts.reserveCapacity(scratch.touched.count)
+            let firstTerm = flat.termIDs.count, firstPosition = flat.positions.count
             for id32 in scratch.touched {
                 let id = Int(id32)
-                let count = Int(scratch.positionCount[id])
-                unit.termIDs.append(id32)
-                unit.weights.append(scratch.weight[id])
-                unit.positionCounts.append(UInt8(count))
-                for k in 0..<count { unit.positions.append(scratch.positions[id * storedPositions + k]) }
-                scratch.weight[id] = 0
-                scratch.positionCount[id] = 0
+                let slot = scratch.slots[id]
+                let count = Int(slot.positionCount)
+                flat.termIDs.append(id32)
+                flat.weights.append(slot.weight)
+                flat.positionCounts.append(UInt8(count))
+                for k in 0..<count { flat.positions.append(slot.position(k)) }
+                scratch.slots[id] = UnitScratch.Slot()
             }
-            units.append(unit)
+            units.append(UnitResult(line: section.line, section: section.heading?.text, anchor: section.heading?.id, excerpt: excerptText,
+                                    length: scratch.parts.count, terms: firstTerm..<flat.termIDs.count, firstPosition: firstPosition,
+                                    symptoms: matcher.strongSymptoms(parts: scratch.parts, starts: scratch.pieceStarts, interner: interner).compactMap { symptomIndex[$0] }.sorted()))
         }
 
         // Document-level fields.
@@ -284,7 +289,7 @@ public enum SearchIndexBuilder {
         var length = 0
         func add(_ text: String, weight: Double) {
             var text = text
-            text.withUTF8 { bytes in
+            _ = text.withUTF8 { bytes in
                 ErrorTokenizer.scan(bytes) { term, _, isCompound, _ in
                     docTerms[interner.intern(term), default: 0] += weight
                     if !isCompound { length += 1 }
@@ -330,19 +335,22 @@ public enum SearchIndexBuilder {
         // Analysis in a few chunks per core, each with its own interner (one String per distinct
         // term and chunk, not per occurrence); ids are then mapped to global ones.
         let hashed = HashedMatcher(matcher)
-        let pieceStarts = hashed.pieceStarts
+        let pieceLists = hashed.pieceListOfHash
         let chunkCount = max(1, min(documents.count, ProcessInfo.processInfo.activeProcessorCount * analysisChunksPerCore))
         let chunkSize = (documents.count + chunkCount - 1) / max(chunkCount, 1)
         let ranges = stride(from: 0, to: documents.count, by: max(chunkSize, 1)).map { $0..<min($0 + chunkSize, documents.count) }
         let chunks: [ChunkResult] = ranges.parallelMap { range in
-            let interner = TermInterner(pieceStarts: pieceStarts)
+            let interner = TermInterner(pieceListOfHash: pieceLists)
             let scratch = UnitScratch()
-            let analysed = range.map { analyse(documents[$0], matcher: hashed, symptomIndex: symptomIndex, interner: interner, scratch: scratch) }
-            return ChunkResult(documents: analysed, terms: interner.strings)
+            var flat = UnitTerms()
+            let analysed = range.map {
+                analyse(documents[$0], matcher: hashed, symptomIndex: symptomIndex, interner: interner, scratch: scratch, into: &flat)
+            }
+            return ChunkResult(documents: analysed, unitTerms: flat, terms: interner.strings)
         }
         let results = chunks.flatMap(\.documents)
         // Global term ids, through the same byte-keyed table as the chunks (no String hashing).
-        let global = TermInterner(pieceStarts: [])
+        let global = TermInterner()
         let localToGlobal: [[Int32]] = chunks.map { chunk in
             chunk.terms.map { term in
                 var term = term
@@ -387,46 +395,22 @@ public enum SearchIndexBuilder {
         let averageUnit = Double(unitLengthSum) / Double(max(content.units.count, 1))
         let averageDocument = Double(documentLengthSum) / Double(max(documents.count, 1))
 
-        // Unit postings, split by term id so that each core fills its own lists.
-        let partitions = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        // Unit postings: each chunk writes the lists of its own terms (local ids, its own units),
+        // on every core; a term's list is then its chunks' pieces joined in order.
         let termCount = globalTerms.count
-        let partitionLists: [[ByteWriter]] = Array(0..<partitions).parallelMap { partition in
-            var writers = [ByteWriter](repeating: ByteWriter(), count: (termCount - partition + partitions - 1) / partitions)
-            var lasts = [Int](repeating: 0, count: writers.count)
-            var unit = 0
-            for (documentIndex, result) in results.enumerated() {
-                let mapping = localToGlobal[chunkOfDocument[documentIndex]]
-                for unitResult in result.units {
-                    var positionCursor = 0
-                    for (k, local) in unitResult.termIDs.enumerated() {
-                        let count = Int(unitResult.positionCounts[k])
-                        defer { positionCursor += count }
-                        let global = Int(mapping[Int(local)])
-                        guard global % partitions == partition else { continue }
-                        let slot = global / partitions
-                        writers[slot].varint(unit - lasts[slot])
-                        let impact = quantise(unitResult.weights[k], length: unitResult.length, averageLength: averageUnit)
-                        writers[slot].bytes.append(impact << positionCountBits | UInt8(count))
-                        var previous: Int32 = 0
-                        for p in positionCursor..<(positionCursor + count) {
-                            let position = unitResult.positions[p]
-                            writers[slot].varint(Int(position - previous))
-                            previous = position
-                        }
-                        lasts[slot] = unit
-                    }
-                    unit += 1
-                }
-            }
-            return writers
+        var unitBase: [Int] = [0]
+        for chunk in chunks { unitBase.append(unitBase[unitBase.count - 1] + chunk.documents.reduce(0) { $0 + $1.units.count }) }
+        let pieces: [ChunkPostings] = Array(chunks.indices).parallelMap { index in
+            ChunkPostings(chunks[index], firstUnit: unitBase[index], averageUnitLength: averageUnit)
+        }
+        let globalToLocal: [[Int32]] = localToGlobal.map { mapping in
+            var inverse = [Int32](repeating: -1, count: termCount)
+            for (local, global) in mapping.enumerated() { inverse[Int(global)] = Int32(local) }
+            return inverse
         }
         var documentFrequency = [Int](repeating: 0, count: termCount)
-        // A unit lists each term once, so counting the lists counts the units holding a term.
-        for (documentIndex, result) in results.enumerated() {
-            let mapping = localToGlobal[chunkOfDocument[documentIndex]]
-            for unitResult in result.units {
-                for local in unitResult.termIDs { documentFrequency[Int(mapping[Int(local)])] += 1 }
-            }
+        for (chunk, mapping) in localToGlobal.enumerated() {
+            for (local, global) in mapping.enumerated() { documentFrequency[Int(global)] += Int(pieces[chunk].unitCounts[local]) }
         }
         // Byte order (the index's binary search compares bytes), on copies of the bytes; the two
         // halves sort on two cores and are merged.
@@ -451,9 +435,11 @@ public enum SearchIndexBuilder {
             }
         }
         // Terms only in titles and front matter have document postings, not unit ones.
-        content.terms = order.filter { documentFrequency[$0] > 0 }.map { id in
-            (globalTerms[id], documentFrequency[id], partitionLists[id % partitions][id / partitions].bytes)
-        }
+        let listed = order.filter { documentFrequency[$0] > 0 }
+        let halfway = listed.count / 2
+        content.terms = [listed[..<halfway], listed[halfway...]].parallelMap { ids in
+            ids.map { id in (globalTerms[id], documentFrequency[id], ChunkPostings.join(pieces, term: id, locals: globalToLocal)) }
+        }.flatMap { $0 }
 
         var listOfTerm = [Int](repeating: -1, count: termCount)
         var documentLists: [(term: String, df: Int, last: Int, writer: ByteWriter)] = []
@@ -477,5 +463,118 @@ public enum SearchIndexBuilder {
         content.documentTerms = documentLists.map { ($0.term, $0.df, $0.writer.bytes) }
             .sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
         return content
+    }
+}
+
+/// The unit postings of one analysis chunk, by the chunk's term ids, in one buffer. A term's
+/// piece holds its postings in the index's format except the first unit's delta, which depends
+/// on the chunks before it: `join` writes it when the pieces are put together.
+struct ChunkPostings {
+    var bytes: [UInt8]
+    /// Term `l`'s piece is `bytes[bounds[l]..<bounds[l + 1]]`.
+    var bounds: [Int]
+    var firstUnits: [Int]
+    var lastUnits: [Int]
+    var unitCounts: [Int32]
+
+    @inline(__always) static func varintLength(_ value: Int) -> Int {
+        var v = UInt(bitPattern: value), length = 1
+        while v >= 0x80 { length += 1; v >>= 7 }
+        return length
+    }
+
+    /// Measures every piece, then writes them (nothing grows or is copied).
+    init(_ chunk: SearchIndexBuilder.ChunkResult, firstUnit: Int, averageUnitLength: Double) {
+        let termCount = chunk.terms.count
+        var bounds = [Int](repeating: 0, count: termCount + 1)
+        var firstUnits = [Int](repeating: -1, count: termCount)
+        var lastUnits = [Int](repeating: -1, count: termCount)
+        var unitCounts = [Int32](repeating: 0, count: termCount)
+        let flat = chunk.unitTerms
+        // First pass: sizes.
+        var unit = firstUnit
+        for document in chunk.documents {
+            for unitResult in document.units {
+                var positionCursor = unitResult.firstPosition
+                for k in unitResult.terms {
+                    let local = Int(flat.termIDs[k])
+                    let count = Int(flat.positionCounts[k])
+                    var size = 1
+                    if lastUnits[local] >= 0 { size += Self.varintLength(unit - lastUnits[local]) } else { firstUnits[local] = unit }
+                    var previous: Int32 = 0
+                    for p in positionCursor..<(positionCursor + count) {
+                        size += Self.varintLength(Int(flat.positions[p] - previous))
+                        previous = flat.positions[p]
+                    }
+                    positionCursor += count
+                    bounds[local + 1] += size
+                    lastUnits[local] = unit
+                    unitCounts[local] += 1
+                }
+                unit += 1
+            }
+        }
+        for local in 0..<termCount { bounds[local + 1] += bounds[local] }
+        // Second pass: bytes.
+        var bytes = [UInt8](repeating: 0, count: bounds[termCount])
+        var cursors = Array(bounds.dropLast())
+        var lasts = [Int](repeating: -1, count: termCount)
+        bytes.withUnsafeMutableBufferPointer { out in
+            @inline(__always) func put(_ value: Int, at cursor: inout Int) {
+                var v = UInt(bitPattern: value)
+                while v >= 0x80 { out[cursor] = UInt8(v & 0x7F) | 0x80; cursor += 1; v >>= 7 }
+                out[cursor] = UInt8(v)
+                cursor += 1
+            }
+            var unit = firstUnit
+            for document in chunk.documents {
+                for unitResult in document.units {
+                    var positionCursor = unitResult.firstPosition
+                    for k in unitResult.terms {
+                        let local = Int(flat.termIDs[k])
+                        let count = Int(flat.positionCounts[k])
+                        var cursor = cursors[local]
+                        if lasts[local] >= 0 { put(unit - lasts[local], at: &cursor) }
+                        let impact = SearchIndexBuilder.quantise(flat.weights[k], length: unitResult.length, averageLength: averageUnitLength)
+                        out[cursor] = impact << SearchIndexBuilder.positionCountBits | UInt8(count)
+                        cursor += 1
+                        var previous: Int32 = 0
+                        for p in positionCursor..<(positionCursor + count) {
+                            put(Int(flat.positions[p] - previous), at: &cursor)
+                            previous = flat.positions[p]
+                        }
+                        positionCursor += count
+                        cursors[local] = cursor
+                        lasts[local] = unit
+                    }
+                    unit += 1
+                }
+            }
+        }
+        self.bytes = bytes
+        self.bounds = bounds
+        self.firstUnits = firstUnits
+        self.lastUnits = lastUnits
+        self.unitCounts = unitCounts
+    }
+
+    /// Term `term`'s whole list: each chunk's piece in order, with its first unit's delta.
+    static func join(_ pieces: [ChunkPostings], term: Int, locals: [[Int32]]) -> [UInt8] {
+        var size = 0
+        for (chunk, piece) in pieces.enumerated() {
+            let local = Int(locals[chunk][term])
+            if local >= 0, piece.unitCounts[local] > 0 { size += piece.bounds[local + 1] - piece.bounds[local] + varintLength(piece.firstUnits[local]) }
+        }
+        var out = ByteWriter()
+        out.bytes.reserveCapacity(size)
+        var last = 0
+        for (chunk, piece) in pieces.enumerated() {
+            let local = Int(locals[chunk][term])
+            guard local >= 0, piece.unitCounts[local] > 0 else { continue }  // only in titles and front matter
+            out.varint(piece.firstUnits[local] - last)
+            out.bytes += piece.bytes[piece.bounds[local]..<piece.bounds[local + 1]]
+            last = piece.lastUnits[local]
+        }
+        return out.bytes
     }
 }

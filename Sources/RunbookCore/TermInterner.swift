@@ -3,28 +3,44 @@ import Foundation
 /// Gives each distinct term of one thread's documents a small integer, from its bytes, without
 /// making a String per occurrence (10 million of them at 10,000 documents). The String of a
 /// term is made once, when it is first seen.
+///
+/// The interner is touched once per word of the corpus, by one thread only (each analysis chunk
+/// has its own), so its stored properties opt out of the run-time exclusivity check
+/// (`@exclusivity(unchecked)`), which cost about a tenth of the analysis.
 final class TermInterner {
-    private(set) var strings: [String] = []
-    private(set) var hashes: [UInt64] = []
-    /// Whether the term starts a symptom signature's piece (only those positions are tried).
-    private(set) var startsPiece: [Bool] = []
-    private var arena = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
-    private var arenaCapacity = 1 << 16
-    private var arenaCount = 0
-    private var starts: [Int] = []
-    private var lengths: [Int] = []
-    /// Open addressing: id + 1, or 0 for an empty slot.
-    private var slots: [Int32]
-    private var mask: Int
-    let pieceStarts: Set<UInt64>
-
-    init(pieceStarts: Set<UInt64>, capacity: Int = 1 << 16) {
-        self.pieceStarts = pieceStarts
-        slots = [Int32](repeating: 0, count: capacity)
-        mask = capacity - 1
+    /// What the interner knows of a term, in one place: a lookup touches one cache line.
+    struct Entry {
+        var hash: UInt64
+        var start: Int
+        var length: Int32
+        /// The matcher's list of pieces that start with the term (`HashedMatcher.candidates`),
+        /// or -1 when none does: only positions holding such a term are tried.
+        var pieceList: Int32
     }
 
-    deinit { arena.deallocate() }
+    @exclusivity(unchecked) private(set) var strings: [String] = []
+    @exclusivity(unchecked) private(set) var entries = UnsafeMutablePointer<Entry>.allocate(capacity: 1 << 12)
+    @exclusivity(unchecked) private var entryCapacity = 1 << 12
+    @exclusivity(unchecked) private var arena = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
+    @exclusivity(unchecked) private var arenaCapacity = 1 << 16
+    @exclusivity(unchecked) private var arenaCount = 0
+    /// Open addressing: id + 1, or 0 for an empty slot.
+    @exclusivity(unchecked) private var slots: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var slotCount: Int
+    let pieceListOfHash: [UInt64: Int32]
+
+    init(pieceListOfHash: [UInt64: Int32] = [:], capacity: Int = 1 << 16) {
+        self.pieceListOfHash = pieceListOfHash
+        slots = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        slots.initialize(repeating: 0, count: capacity)
+        slotCount = capacity
+    }
+
+    deinit {
+        arena.deallocate()
+        entries.deallocate()
+        slots.deallocate()
+    }
 
     var count: Int { strings.count }
 
@@ -38,23 +54,25 @@ final class TermInterner {
         return text.withUTF8 { hash($0) }
     }
 
+    @inline(__always) func startsPiece(_ id: Int) -> Bool { entries[id].pieceList >= 0 }
+
     @inline(__always) func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let hash = TermInterner.hash(bytes)
+        let mask = slotCount - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = Int(slots[slot])
             if entry == 0 { break }
             let id = entry - 1
-            if hashes[id] == hash, lengths[id] == bytes.count,
-               bytes.count == 0 || memcmp(arena + starts[id], bytes.baseAddress!, bytes.count) == 0 {
+            let known = entries[id]
+            if known.hash == hash, Int(known.length) == bytes.count,
+               bytes.count == 0 || memcmp(arena + known.start, bytes.baseAddress!, bytes.count) == 0 {
                 return id
             }
             slot = (slot + 1) & mask
         }
         let id = strings.count
         strings.append(String(decoding: bytes, as: UTF8.self))
-        hashes.append(hash)
-        startsPiece.append(pieceStarts.contains(hash))
         if arenaCount + bytes.count > arenaCapacity {
             let capacity = max(arenaCapacity * 2, arenaCount + bytes.count)
             let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
@@ -63,21 +81,31 @@ final class TermInterner {
             arena = grown
             arenaCapacity = capacity
         }
-        starts.append(arenaCount)
-        lengths.append(bytes.count)
+        if id == entryCapacity {
+            let grown = UnsafeMutablePointer<Entry>.allocate(capacity: entryCapacity * 2)
+            grown.moveInitialize(from: entries, count: id)
+            entries.deallocate()
+            entries = grown
+            entryCapacity *= 2
+        }
+        (entries + id).initialize(to: Entry(hash: hash, start: arenaCount, length: Int32(bytes.count),
+                                            pieceList: pieceListOfHash[hash] ?? -1))
         if let base = bytes.baseAddress { (arena + arenaCount).update(from: base, count: bytes.count) }
         arenaCount += bytes.count
         slots[slot] = Int32(id + 1)
-        if strings.count * 2 > slots.count { grow() }
+        if strings.count * 2 > slotCount { grow() }
         return id
     }
 
     private func grow() {
-        let capacity = slots.count * 2
-        slots = [Int32](repeating: 0, count: capacity)
-        mask = capacity - 1
+        let capacity = slotCount * 2
+        slots.deallocate()
+        slots = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        slots.initialize(repeating: 0, count: capacity)
+        slotCount = capacity
+        let mask = capacity - 1
         for id in 0..<strings.count {
-            var slot = Int(truncatingIfNeeded: hashes[id]) & mask
+            var slot = Int(truncatingIfNeeded: entries[id].hash) & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(id + 1)
         }
@@ -85,34 +113,70 @@ final class TermInterner {
 }
 
 /// The symptom matcher over term hashes, for indexing: the same signatures and scoring as
-/// `SymptomMatcher.detect`, tried only where a part starts a piece.
+/// `SymptomMatcher.detect`, tried only where a part starts a piece. Flat tables: this runs for
+/// every unit of the corpus.
 struct HashedMatcher {
     let matcher: SymptomMatcher
-    let pieceHashes: [[UInt64]]
-    let piecesByFirstHash: [UInt64: [Int]]
+    /// Piece `p`'s part hashes are `pieceHashes[pieceBounds[p]..<pieceBounds[p + 1]]`.
+    let pieceHashes: [UInt64]
+    let pieceBounds: [Int]
+    /// Candidate list `l` (the pieces sharing a first part) is
+    /// `candidates[candidateBounds[l]..<candidateBounds[l + 1]]`.
+    let candidates: [Int]
+    let candidateBounds: [Int]
+    /// A first part's hash → its candidate list.
+    let pieceListOfHash: [UInt64: Int32]
 
     init(_ matcher: SymptomMatcher) {
         self.matcher = matcher
-        pieceHashes = matcher.pieces.map { $0.map(TermInterner.hash) }
+        var hashes: [UInt64] = [], bounds = [0]
         var byFirst: [UInt64: [Int]] = [:]
-        for (id, piece) in pieceHashes.enumerated() where !piece.isEmpty { byFirst[piece[0], default: []].append(id) }
-        piecesByFirstHash = byFirst
+        var firstHashes: [UInt64] = []
+        for (id, piece) in matcher.pieces.enumerated() {
+            let pieceHashes = piece.map(TermInterner.hash)
+            hashes += pieceHashes
+            bounds.append(hashes.count)
+            guard let first = pieceHashes.first else { continue }
+            if byFirst[first] == nil { firstHashes.append(first) }
+            byFirst[first, default: []].append(id)
+        }
+        pieceHashes = hashes
+        pieceBounds = bounds
+        var candidates: [Int] = [], candidateBounds = [0]
+        var listOfHash: [UInt64: Int32] = [:]
+        for first in firstHashes {
+            listOfHash[first] = Int32(candidateBounds.count - 1)
+            candidates += byFirst[first] ?? []
+            candidateBounds.append(candidates.count)
+        }
+        self.candidates = candidates
+        self.candidateBounds = candidateBounds
+        pieceListOfHash = listOfHash
     }
 
-    var pieceStarts: Set<UInt64> { Set(piecesByFirstHash.keys) }
-
-    /// Strong detections (a signature matched) for a unit's parts, given as interned ids.
-    func strongSymptoms(parts: [Int32], interner: TermInterner) -> [String] {
+    /// Strong detections (a signature matched) for a unit's parts, given as interned ids;
+    /// `starts` are the positions in `parts` whose term starts a piece.
+    func strongSymptoms(parts: [Int32], starts: [Int32], interner: TermInterner) -> [String] {
+        if starts.isEmpty { return [] }
         var occurrences: [Int: [Int]] = [:]
-        let hashes = interner.hashes, starts = interner.startsPiece
-        for (position, id) in parts.enumerated() where starts[Int(id)] {
-            guard let candidates = piecesByFirstHash[hashes[Int(id)]] else { continue }
-            for piece in candidates {
-                let phrase = pieceHashes[piece]
-                guard position + phrase.count <= parts.count else { continue }
-                var same = true
-                for k in 1..<max(phrase.count, 1) where hashes[Int(parts[position + k])] != phrase[k] { same = false; break }
-                if same { occurrences[piece, default: []].append(position) }
+        let entries = interner.entries
+        do {
+            parts.withUnsafeBufferPointer { parts in
+                for start in starts {
+                    let position = Int(start)
+                    let list = Int(entries[Int(parts[position])].pieceList)
+                    for candidate in candidates[candidateBounds[list]..<candidateBounds[list + 1]] {
+                        let from = pieceBounds[candidate], count = pieceBounds[candidate + 1] - from
+                        guard position + count <= parts.count else { continue }
+                        var same = true
+                        var k = 1
+                        while k < count {
+                            if entries[Int(parts[position + k])].hash != pieceHashes[from + k] { same = false; break }
+                            k += 1
+                        }
+                        if same { occurrences[candidate, default: []].append(position) }
+                    }
+                }
             }
         }
         if occurrences.isEmpty { return [] }
