@@ -121,9 +121,14 @@ struct HashedMatcher {
     let pieceHashes: [UInt64]
     let pieceBounds: [Int]
     /// Candidate list `l` (the pieces sharing a first part) is
-    /// `candidates[candidateBounds[l]..<candidateBounds[l + 1]]`.
+    /// `candidates[candidateBounds[l]..<candidateBounds[l + 1]]`: its one-part pieces first
+    /// (`singleCounts[l]` of them), then the others sorted by the hash of their second part
+    /// (`secondHashes`, in step), so that a text's second part finds its few by binary search.
+    /// ("the" starts 37 pieces and is a sixth of all words.)
     let candidates: [Int]
     let candidateBounds: [Int]
+    let singleCounts: [Int]
+    let secondHashes: [UInt64]
     /// A first part's hash → its candidate list.
     let pieceListOfHash: [UInt64: Int32]
 
@@ -142,15 +147,23 @@ struct HashedMatcher {
         }
         pieceHashes = hashes
         pieceBounds = bounds
-        var candidates: [Int] = [], candidateBounds = [0]
+        var candidates: [Int] = [], candidateBounds = [0], singleCounts: [Int] = [], secondHashes: [UInt64] = []
         var listOfHash: [UInt64: Int32] = [:]
         for first in firstHashes {
             listOfHash[first] = Int32(candidateBounds.count - 1)
-            candidates += byFirst[first] ?? []
+            let members = byFirst[first] ?? []
+            let singles = members.filter { bounds[$0 + 1] - bounds[$0] == 1 }
+            let longer = members.filter { bounds[$0 + 1] - bounds[$0] > 1 }.map { (piece: $0, second: hashes[bounds[$0] + 1]) }
+                .sorted { ($0.second, $0.piece) < ($1.second, $1.piece) }
+            candidates += singles + longer.map(\.piece)
+            secondHashes += singles.map { _ in 0 } + longer.map(\.second)
+            singleCounts.append(singles.count)
             candidateBounds.append(candidates.count)
         }
         self.candidates = candidates
         self.candidateBounds = candidateBounds
+        self.singleCounts = singleCounts
+        self.secondHashes = secondHashes
         pieceListOfHash = listOfHash
     }
 
@@ -160,22 +173,34 @@ struct HashedMatcher {
         if starts.isEmpty { return [] }
         var occurrences: [Int: [Int]] = [:]
         let entries = interner.entries
-        do {
-            parts.withUnsafeBufferPointer { parts in
-                for start in starts {
-                    let position = Int(start)
-                    let list = Int(entries[Int(parts[position])].pieceList)
-                    for candidate in candidates[candidateBounds[list]..<candidateBounds[list + 1]] {
-                        let from = pieceBounds[candidate], count = pieceBounds[candidate + 1] - from
-                        guard position + count <= parts.count else { continue }
-                        var same = true
-                        var k = 1
-                        while k < count {
-                            if entries[Int(parts[position + k])].hash != pieceHashes[from + k] { same = false; break }
-                            k += 1
-                        }
-                        if same { occurrences[candidate, default: []].append(position) }
+        parts.withUnsafeBufferPointer { parts in
+            for start in starts {
+                let position = Int(start)
+                let list = Int(entries[Int(parts[position])].pieceList)
+                let lower = candidateBounds[list], upper = candidateBounds[list + 1]
+                for candidate in candidates[lower..<(lower + singleCounts[list])] {
+                    occurrences[candidate, default: []].append(position)
+                }
+                guard position + 1 < parts.count else { continue }
+                // The pieces whose second part is the text's next part.
+                let second = entries[Int(parts[position + 1])].hash
+                var low = lower + singleCounts[list], high = upper
+                while low < high {
+                    let middle = (low + high) / 2
+                    if secondHashes[middle] < second { low = middle + 1 } else { high = middle }
+                }
+                var end = low
+                while end < upper, secondHashes[end] == second { end += 1 }
+                for candidate in candidates[low..<end] {
+                    let from = pieceBounds[candidate], count = pieceBounds[candidate + 1] - from
+                    guard position + count <= parts.count else { continue }
+                    var same = true
+                    var k = 2
+                    while k < count {
+                        if entries[Int(parts[position + k])].hash != pieceHashes[from + k] { same = false; break }
+                        k += 1
                     }
+                    if same { occurrences[candidate, default: []].append(position) }
                 }
             }
         }
