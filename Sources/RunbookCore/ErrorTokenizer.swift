@@ -83,10 +83,19 @@ public struct ErrorTokenizer: Sendable {
     /// skipped (their words still take positions).
     @discardableResult
     static func scan<S: Sink>(_ bytes: UnsafeBufferPointer<UInt8>, firstPosition: Int = 0, into sink: inout S) -> Int {
-        let capacity = maximumTermBytes + 4
-        let part = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        let compound = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        defer { part.deallocate(); compound.deallocate() }
+        // The two term buffers live on the stack: the indexer scans millions of short runs.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * termBufferCapacity) { buffer in
+            scan(bytes, firstPosition: firstPosition, into: &sink, part: buffer.baseAddress!,
+                 compound: buffer.baseAddress! + termBufferCapacity)
+        }
+    }
+
+    /// Bytes of each term buffer: the longest kept term and room to notice it is longer.
+    static let termBufferCapacity = maximumTermBytes + 4
+
+    @inline(__always)
+    private static func scan<S: Sink>(_ bytes: UnsafeBufferPointer<UInt8>, firstPosition: Int, into sink: inout S,
+                                      part: UnsafeMutablePointer<UInt8>, compound: UnsafeMutablePointer<UInt8>) -> Int {
         var partLength = 0, compoundLength = 0
         var position = firstPosition
         var compoundParts = 0
