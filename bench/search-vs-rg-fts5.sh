@@ -55,6 +55,32 @@ print(f"ratio runbook/FTS5 top-10:   {rb/med['sqlite3 FTS5 top-10']:.3f}  (targe
 print(f"index size: {os.path.getsize(sys.argv[2])/2**20:.1f} MiB  vs FTS5 contentless {os.path.getsize(sys.argv[3])/2**20:.1f} MiB")
 PY
 
+# What the index adds to `runbook build`: BUILD_RUNS rounds, each a build with the index and one
+# with --no-search (order alternating, fresh output folders), medians of the wall times.
+BUILD_RUNS=${BUILD_RUNS:-5}
+echo "== build time the index adds ($DOCS documents, $BUILD_RUNS rounds, alternating)"
+TIMES=$WORK/index-cost-$DOCS.tsv
+: > "$TIMES"
+for round in $(seq 1 "$BUILD_RUNS"); do
+  for variant in $( ((round % 2)) && echo "with without" || echo "without with"); do
+    out=$WORK/index-cost-site-$variant
+    [ -d "$out" ] && mv "$out" "$out.old.$$" && (rm -rf "$out.old.$$" &)
+    flag=$([ "$variant" = without ] && echo --no-search || true)
+    /usr/bin/time -f "$variant %e %U %S" -a -o "$TIMES" "$RUNBOOK" build --source "$CORPUS" --out "$out" --quiet $flag >/dev/null
+  done
+done
+python3 - "$TIMES" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1]) if line.strip()]
+wall = {v: [float(r[1]) for r in rows if r[0] == v] for v in ("with", "without")}
+cpu = {v: [float(r[2]) + float(r[3]) for r in rows if r[0] == v] for v in ("with", "without")}
+w, wo = statistics.median(wall["with"]), statistics.median(wall["without"])
+print(f"build with the index     median {w:6.2f} s  (min {min(wall['with']):.2f}, max {max(wall['with']):.2f}), CPU {statistics.median(cpu['with']):.1f} s")
+print(f"build with --no-search   median {wo:6.2f} s  (min {min(wall['without']):.2f}, max {max(wall['without']):.2f}), CPU {statistics.median(cpu['without']):.1f} s")
+pairs = [a - b for a, b in zip(wall["with"], wall["without"])]
+print(f"the index adds {w - wo:.2f} s (median of each; per round: {', '.join(f'{d:.2f}' for d in pairs)})  (target <= 2 s)")
+PY
+
 # The site's search in headless Chromium from file://: time from running the query (the page
 # has loaded search/meta.js) to results on screen, and the index bytes the page loaded.
 if command -v chromium >/dev/null 2>&1; then
