@@ -492,27 +492,18 @@ struct ChunkPostings {
         var unitCounts = [Int32](repeating: 0, count: termCount)
         let flat = chunk.unitTerms
         // First pass: sizes.
-        var unit = firstUnit
-        for document in chunk.documents {
-            for unitResult in document.units {
-                var positionCursor = unitResult.firstPosition
-                for k in unitResult.terms {
-                    let local = Int(flat.termIDs[k])
-                    let count = Int(flat.positionCounts[k])
-                    var size = 1
-                    if lastUnits[local] >= 0 { size += Self.varintLength(unit - lastUnits[local]) } else { firstUnits[local] = unit }
-                    var previous: Int32 = 0
-                    for p in positionCursor..<(positionCursor + count) {
-                        size += Self.varintLength(Int(flat.positions[p] - previous))
-                        previous = flat.positions[p]
-                    }
-                    positionCursor += count
-                    bounds[local + 1] += size
-                    lastUnits[local] = unit
-                    unitCounts[local] += 1
-                }
-                unit += 1
+        Self.forEachPosting(chunk, firstUnit: firstUnit) { unit, _, k, firstPosition in
+            let local = Int(flat.termIDs[k])
+            var size = 1
+            if lastUnits[local] >= 0 { size += Self.varintLength(unit - lastUnits[local]) } else { firstUnits[local] = unit }
+            var previous: Int32 = 0
+            for p in firstPosition..<(firstPosition + Int(flat.positionCounts[k])) {
+                size += Self.varintLength(Int(flat.positions[p] - previous))
+                previous = flat.positions[p]
             }
+            bounds[local + 1] += size
+            lastUnits[local] = unit
+            unitCounts[local] += 1
         }
         for local in 0..<termCount { bounds[local + 1] += bounds[local] }
         // Second pass: bytes.
@@ -526,29 +517,21 @@ struct ChunkPostings {
                 out[cursor] = UInt8(v)
                 cursor += 1
             }
-            var unit = firstUnit
-            for document in chunk.documents {
-                for unitResult in document.units {
-                    var positionCursor = unitResult.firstPosition
-                    for k in unitResult.terms {
-                        let local = Int(flat.termIDs[k])
-                        let count = Int(flat.positionCounts[k])
-                        var cursor = cursors[local]
-                        if lasts[local] >= 0 { put(unit - lasts[local], at: &cursor) }
-                        let impact = SearchIndexBuilder.quantise(flat.weights[k], length: unitResult.length, averageLength: averageUnitLength)
-                        out[cursor] = impact << SearchIndexBuilder.positionCountBits | UInt8(count)
-                        cursor += 1
-                        var previous: Int32 = 0
-                        for p in positionCursor..<(positionCursor + count) {
-                            put(Int(flat.positions[p] - previous), at: &cursor)
-                            previous = flat.positions[p]
-                        }
-                        positionCursor += count
-                        cursors[local] = cursor
-                        lasts[local] = unit
-                    }
-                    unit += 1
+            Self.forEachPosting(chunk, firstUnit: firstUnit) { unit, unitLength, k, firstPosition in
+                let local = Int(flat.termIDs[k])
+                let count = Int(flat.positionCounts[k])
+                var cursor = cursors[local]
+                if lasts[local] >= 0 { put(unit - lasts[local], at: &cursor) }
+                let impact = SearchIndexBuilder.quantise(flat.weights[k], length: unitLength, averageLength: averageUnitLength)
+                out[cursor] = impact << SearchIndexBuilder.positionCountBits | UInt8(count)
+                cursor += 1
+                var previous: Int32 = 0
+                for p in firstPosition..<(firstPosition + count) {
+                    put(Int(flat.positions[p] - previous), at: &cursor)
+                    previous = flat.positions[p]
                 }
+                cursors[local] = cursor
+                lasts[local] = unit
             }
         }
         self.bytes = bytes
@@ -556,6 +539,25 @@ struct ChunkPostings {
         self.firstUnits = firstUnits
         self.lastUnits = lastUnits
         self.unitCounts = unitCounts
+    }
+
+    /// Calls `body(unit, unitLength, k, firstPosition)` for every posting of the chunk in unit order: `k`
+    /// indexes the chunk's `UnitTerms`, whose `positions` hold the posting's positions from
+    /// `firstPosition` on.
+    @inline(__always)
+    private static func forEachPosting(_ chunk: SearchIndexBuilder.ChunkResult, firstUnit: Int,
+                                       _ body: (_ unit: Int, _ unitLength: Int, _ k: Int, _ firstPosition: Int) -> Void) {
+        var unit = firstUnit
+        for document in chunk.documents {
+            for unitResult in document.units {
+                var positionCursor = unitResult.firstPosition
+                for k in unitResult.terms {
+                    body(unit, unitResult.length, k, positionCursor)
+                    positionCursor += Int(chunk.unitTerms.positionCounts[k])
+                }
+                unit += 1
+            }
+        }
     }
 
     /// Term `term`'s whole list: each chunk's piece in order, with its first unit's delta.
