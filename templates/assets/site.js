@@ -79,21 +79,16 @@
     for (var i = 0; i < binary.length; i++) { out[i] = binary.charCodeAt(i); }
     return out;
   }
-  function Reader(bytes) { this.b = bytes; this.o = 0; }
-  Reader.prototype.varint = function () {
-    var result = 0, factor = 1, b;
-    while (this.o < this.b.length) {
-      b = this.b[this.o++];
-      result += (b & 0x7f) * factor;
-      if (b < 0x80) { return result; }
-      factor *= 128;
-    }
-    return result;
-  };
+  // A list of ascending ids, stored as varint deltas, into an Int32Array.
   function decodeList(text) {
-    var reader = new Reader(base64(text)), out = [], value = 0;
-    while (reader.o < reader.b.length) { value += reader.varint(); out.push(value); }
-    return out;
+    var bytes = base64(text), end = bytes.length, out = new Int32Array(end), n = 0, o = 0, value = 0, delta, factor, b;
+    while (o < end) {
+      delta = 0; factor = 1;
+      do { b = bytes[o++]; delta += (b & 0x7f) * factor; factor *= 128; } while (b >= 0x80 && o < end);
+      value += delta;
+      out[n++] = value;
+    }
+    return out.subarray(0, n);
   }
 
   // ---- Tokenizer (ErrorTokenizer) ----
@@ -281,110 +276,135 @@
   function shardOf(term) { return fnv(term) % state.meta.shards; }
 
   // ---- Ranking (SearchEngine.rank) ----
+  // rank() runs once, on a cold page: its loops over postings are small functions of their own
+  // (quick for the engine to compile, and each compiled with the feedback of its own loop only),
+  // writing into typed arrays sized up front; positions are read only for the sections both
+  // terms of a pair stand on.
   function idf(df, count) { return Math.log(1 + (count - df + 0.5) / (df + 0.5)); }
-  function rank(q) {
-    var meta = state.meta, unitCount = meta.units, documentCount = meta.documents;
-    var unitScore = new Float64Array(unitCount), touched = [], scale = (K1 + 1) / IMPACT_SCALE;
-    var documentScale = (K1 + 1) / DOCUMENT_IMPACT_SCALE;
-    var pairTerms = {}, positions = {}, unitIdf = [];
-    q.pairs.forEach(function (p) { pairTerms[p[0]] = true; pairTerms[p[1]] = true; });
-    q.terms.forEach(function (term, t) {
-      unitIdf.push(0);
-      var shard = state.terms[shardOf(term)], entry = shard && shard.u.hasOwnProperty(term) ? shard.u[term] : null;
-      if (!entry) { return; }
-      var w = idf(entry[0], unitCount), bytes = base64(entry[1]), end = bytes.length, o = 0, unit = 0;
-      unitIdf[t] = w;
-      var keep = !!pairTerms[t], list = keep ? { units: [], starts: [], values: [] } : null;
-      while (o < end) {
-        var delta = 0, factor = 1, b;
-        do { b = bytes[o++]; delta += (b & 0x7f) * factor; factor *= 128; } while (b >= 0x80 && o < end);
-        unit += delta;
-        if (o >= end || unit >= unitCount) { break; }
-        var packed = bytes[o++], impact = packed >> 2, count = packed & 3;
-        if (unitScore[unit] === 0) { touched.push(unit); }
-        unitScore[unit] += w * impact * scale;
-        if (keep) {
-          list.units.push(unit); list.starts.push(list.values.length);
-          var position = 0;
-          for (var c = 0; c < count; c++) {
-            var value = 0, f = 1;
-            do { b = bytes[o++]; value += (b & 0x7f) * f; f *= 128; } while (b >= 0x80 && o < end);
-            position += value;
-            list.values.push(position);
-          }
-        } else {
-          for (var d = 0; d < count; d++) { while (o < end && bytes[o++] >= 0x80) { } }
+  // Adds one term's unit postings (unit delta varint, packed impact and position count, position
+  // varints) to unitScore; `impactScore[i]` is w * i * scale. A unit joins `touched` (which holds
+  // n) when its score leaves 0; returns the new n. (Nothing after the loop but the return: the
+  // engine compiles the loop while it runs, and code it has not seen run would throw that away.)
+  function addPostings(bytes, unitCount, unitScore, impactScore, touched, n) {
+    var end = bytes.length, o = 0, unit = 0, b, packed, count, delta, factor;
+    while (o < end) {
+      delta = 0; factor = 1;
+      do { b = bytes[o++]; delta += (b & 0x7f) * factor; factor *= 128; } while (o < end && b >= 0x80);
+      unit += delta;
+      if (o >= end || unit >= unitCount) { break; }
+      packed = bytes[o++];
+      if (unitScore[unit] === 0) { touched[n++] = unit; }
+      unitScore[unit] += impactScore[packed >> 2];
+      // Past its positions: `count` varints, each ending on a byte below 0x80.
+      for (count = packed & 3; count > 0 && o < end;) { if (bytes[o++] < 0x80) { count--; } }
+    }
+    return n;
+  }
+  // The same, noting each posting's unit and the offset of its packed byte (for the pairs; the
+  // offsets are 1 or more, so the first 0 in `at` ends the list).
+  function addPostingsNoting(bytes, unitCount, unitScore, impactScore, touched, n, units, at) {
+    var end = bytes.length, o = 0, unit = 0, k = 0, b, packed, count, delta, factor;
+    while (o < end) {
+      delta = 0; factor = 1;
+      do { b = bytes[o++]; delta += (b & 0x7f) * factor; factor *= 128; } while (o < end && b >= 0x80);
+      unit += delta;
+      if (o >= end || unit >= unitCount) { break; }
+      packed = bytes[o];
+      units[k] = unit; at[k] = o; k++;
+      o++;
+      if (unitScore[unit] === 0) { touched[n++] = unit; }
+      unitScore[unit] += impactScore[packed >> 2];
+      // Past its positions: `count` varints, each ending on a byte below 0x80.
+      for (count = packed & 3; count > 0 && o < end;) { if (bytes[o++] < 0x80) { count--; } }
+    }
+    return n;
+  }
+  // A posting's positions (up to 3) from its packed byte at `at`, into `out`; returns how many.
+  function positionsAt(bytes, at, out) {
+    var end = bytes.length, count = bytes[at] & 3, o = at + 1, position = 0, b, value, f;
+    for (var c = 0; c < count; c++) {
+      value = 0; f = 1;
+      do { b = bytes[o++]; value += (b & 0x7f) * f; f *= 128; } while (o < end && b >= 0x80);
+      position += value;
+      out[c] = position;
+    }
+    return count;
+  }
+  var leftPositions = new Float64Array(3), rightPositions = new Float64Array(3);
+  // A pair's phrase (distance 1) or proximity (up to WINDOW) bonus, on the units both terms stand on.
+  function addPair(left, right, unitScore, phraseScore, proximityScore) {
+    var lu = left.units, la = left.at, lb = left.bytes, ln = left.length;
+    var ru = right.units, ra = right.at, rb = right.bytes, rn = right.length;
+    var i = 0, j = 0, a, c, lc, rc, best, p, r, distance, near, exact;
+    while (i < ln && j < rn) {
+      a = lu[i]; c = ru[j];
+      if (a < c) { i++; continue; }
+      if (a > c) { j++; continue; }
+      lc = positionsAt(lb, la[i], leftPositions);
+      rc = positionsAt(rb, ra[j], rightPositions);
+      best = Infinity;
+      for (p = 0; p < lc; p++) {
+        for (r = 0; r < rc; r++) {
+          distance = rightPositions[r] - leftPositions[p];
+          if (distance > 0 && distance < best) { best = distance; }
         }
       }
-      if (keep) { positions[t] = list; }
-    });
-    q.pairs.forEach(function (pair) {
-      var left = positions[pair[0]], right = positions[pair[1]];
-      if (!left || !right) { return; }
-      var weight = unitIdf[pair[0]] + unitIdf[pair[1]], i = 0, j = 0;
-      while (i < left.units.length && j < right.units.length) {
-        if (left.units[i] < right.units[j]) { i++; continue; }
-        if (left.units[i] > right.units[j]) { j++; continue; }
-        var leftEnd = i + 1 < left.units.length ? left.starts[i + 1] : left.values.length;
-        var rightEnd = j + 1 < right.units.length ? right.starts[j + 1] : right.values.length;
-        var best = Infinity;
-        for (var p = left.starts[i]; p < leftEnd; p++) {
-          for (var r = right.starts[j]; r < rightEnd; r++) {
-            var distance = right.values[r] - left.values[p];
-            if (distance > 0 && distance < best) { best = distance; }
-          }
-        }
-        var u = left.units[i];
-        if (best === 1) { unitScore[u] += PHRASE * weight; } else if (best <= WINDOW) { unitScore[u] += PROXIMITY * weight; }
-        i++; j++;
-      }
-    });
-    var docBoost = new Float64Array(documentCount), sectionBoost = new Float64Array(unitCount), sectionUnits = [];
-    q.symptoms.forEach(function (detection, position) {
-      var symptom = meta.symptomIndex[detection.id];
-      if (symptom === undefined || !state.symptoms[symptom]) { return; }
-      var factor = (position === 0 ? 1 : SECONDARY) * (detection.strong ? 1 : HINT_ONLY);
-      var docs = state.symptoms[symptom].d, page = meta.symptoms[symptom].page;
-      for (var i = 0; i < docs.length; i++) {
-        var doc = docs[i];
-        if (doc >= documentCount) { continue; }
-        var boost = page === doc ? PAGE_BOOST + PAGE_SCORE_WEIGHT * detection.score : DOC_BOOST * factor;
-        if (boost > docBoost[doc]) { docBoost[doc] = boost; }
-      }
-      var units = state.symptoms[symptom].u, boost = SECTION_BOOST * factor;
-      for (var k = 0; k < units.length; k++) {
-        var unit = units[k];
-        if (unit >= unitCount) { continue; }
-        if (sectionBoost[unit] === 0) { sectionUnits.push(unit); }
-        if (boost > sectionBoost[unit]) { sectionBoost[unit] = boost; }
-      }
-    });
-    for (var k = 0; k < sectionUnits.length; k++) {
-      var unit = sectionUnits[k];
-      if (unitScore[unit] === 0) { touched.push(unit); }
-      unitScore[unit] += sectionBoost[unit];
+      // Added on every shared unit (+0 when the terms are far apart leaves the score as it is),
+      // so no branch here runs for the first time late and throws the compiled loop away.
+      near = best <= WINDOW; exact = best === 1;
+      unitScore[a] += exact ? phraseScore : near ? proximityScore : 0;
+      i++; j++;
     }
-    var docScore = new Float64Array(documentCount);
-    q.terms.forEach(function (term) {
-      var shard = state.terms[shardOf(term)], entry = shard && shard.d.hasOwnProperty(term) ? shard.d[term] : null;
-      if (!entry) { return; }
-      var w = idf(entry[0], documentCount), bytes = base64(entry[1]), end = bytes.length, o = 0, doc = 0;
-      while (o < end) {
-        var delta = 0, factor = 1, b;
-        do { b = bytes[o++]; delta += (b & 0x7f) * factor; factor *= 128; } while (b >= 0x80 && o < end);
-        doc += delta;
-        if (o >= end || doc >= documentCount) { break; }
-        docScore[doc] += w * bytes[o++] * documentScale;
-      }
-    });
-    var bestScore = new Float64Array(documentCount).fill(-1), bestUnit = new Int32Array(documentCount).fill(-1);
-    var unitDocument = meta.unitDocument;
-    for (var t = 0; t < touched.length; t++) {
-      var u = touched[t], doc = unitDocument[u], s = unitScore[u];
-      if (s > bestScore[doc] || (s === bestScore[doc] && u < bestUnit[doc])) { bestScore[doc] = s; bestUnit[doc] = u; }
+  }
+  function boostDocuments(docs, documentCount, page, pageBoost, boost, docBoost) {
+    for (var i = 0; i < docs.length; i++) {
+      var doc = docs[i];
+      if (doc >= documentCount) { continue; }
+      var value = page === doc ? pageBoost : boost;
+      if (value > docBoost[doc]) { docBoost[doc] = value; }
     }
-    // The top LIMIT, by score then document order (documents come in order: an equal score
-    // never displaces an earlier one).
+  }
+  // One symptom's sections (a sorted list): each gets the boost once.
+  function boostSections(list, unitCount, boost, unitScore, touched, n) {
+    var previous = -1;
+    for (var k = 0; k < list.length; k++) {
+      var unit = list[k];
+      if (unit >= unitCount || unit === previous) { continue; }
+      previous = unit;
+      if (unitScore[unit] === 0) { touched[n++] = unit; }
+      unitScore[unit] += boost;
+    }
+    return n;
+  }
+  // Several symptoms: each section's largest boost, in the order first seen.
+  function collectSections(list, unitCount, boost, sectionBoost, sectionUnits) {
+    for (var k = 0; k < list.length; k++) {
+      var unit = list[k];
+      if (unit >= unitCount) { continue; }
+      if (sectionBoost[unit] === 0) { sectionUnits.push(unit); }
+      if (boost > sectionBoost[unit]) { sectionBoost[unit] = boost; }
+    }
+  }
+  function addDocumentPostings(bytes, w, documentScale, documentCount, docScore) {
+    var end = bytes.length, o = 0, doc = 0, delta, factor, b;
+    while (o < end) {
+      delta = 0; factor = 1;
+      do { b = bytes[o++]; delta += (b & 0x7f) * factor; factor *= 128; } while (o < end && b >= 0x80);
+      doc += delta;
+      if (o >= end || doc >= documentCount) { break; }
+      docScore[doc] += w * bytes[o++] * documentScale;
+    }
+  }
+  // Each document's best unit (the earliest on ties).
+  function bestUnits(touched, count, unitDocument, unitScore, bestScore, bestUnit) {
+    for (var t = 0; t < count; t++) {
+      var u = touched[t], d = unitDocument[u], s = unitScore[u];
+      if (s > bestScore[d] || (s === bestScore[d] && u < bestUnit[d])) { bestScore[d] = s; bestUnit[d] = u; }
+    }
+  }
+  // The top LIMIT, by score then document order (documents come in order: an equal score
+  // never displaces an earlier one).
+  function topHits(documentCount, docScore, docBoost, bestScore, bestUnit, firstUnits) {
     var hits = [];
     for (var doc = 0; doc < documentCount; doc++) {
       var extra = docScore[doc] + docBoost[doc];
@@ -392,12 +412,77 @@
       var total = Math.max(bestScore[doc], 0) + extra;
       var rounded = Math.round(total * ROUNDING) / ROUNDING;
       if (hits.length === LIMIT && rounded <= hits[hits.length - 1].score) { continue; }
-      var at = hits.length;
-      while (at > 0 && hits[at - 1].score < rounded) { at--; }
-      hits.splice(at, 0, { document: doc, unit: bestUnit[doc] >= 0 ? bestUnit[doc] : meta.firstUnitList[doc], score: rounded });
+      var place = hits.length;
+      while (place > 0 && hits[place - 1].score < rounded) { place--; }
+      hits.splice(place, 0, { document: doc, unit: bestUnit[doc] >= 0 ? bestUnit[doc] : firstUnits[doc], score: rounded });
       if (hits.length > LIMIT) { hits.pop(); }
     }
     return hits;
+  }
+  function rank(q) {
+    var meta = state.meta, unitCount = meta.units, documentCount = meta.documents;
+    var scale = (K1 + 1) / IMPACT_SCALE, documentScale = (K1 + 1) / DOCUMENT_IMPACT_SCALE;
+    var pairTerms = {}, lists = [], unitIdf = [], postings = [], capacity = 1, t, k;
+    q.pairs.forEach(function (p) { pairTerms[p[0]] = true; pairTerms[p[1]] = true; });
+    for (t = 0; t < q.terms.length; t++) {
+      var shard = state.terms[shardOf(q.terms[t])], entry = shard && shard.u.hasOwnProperty(q.terms[t]) ? shard.u[q.terms[t]] : null;
+      unitIdf.push(entry ? idf(entry[0], unitCount) : 0);
+      postings.push(entry ? base64(entry[1]) : null);
+      // Every posting takes 2 bytes or more.
+      if (entry) { capacity += postings[t].length >> 1; }
+    }
+    var symptomLists = [];
+    q.symptoms.forEach(function (detection, position) {
+      var symptom = meta.symptomIndex[detection.id];
+      if (symptom === undefined || !state.symptoms[symptom]) { return; }
+      symptomLists.push({ detection: detection, position: position, symptom: symptom });
+      capacity += state.symptoms[symptom].u.length;
+    });
+    var unitScore = new Float64Array(unitCount), touched = new Int32Array(capacity), impactScore = new Float64Array(64);
+    var touchedCount = 0;
+    for (t = 0; t < q.terms.length; t++) {
+      var bytes = postings[t];
+      lists.push(null);
+      if (!bytes) { continue; }
+      for (k = 0; k < 64; k++) { impactScore[k] = unitIdf[t] * k * scale; }
+      if (pairTerms[t]) {
+        var size = (bytes.length >> 1) + 1, units = new Int32Array(size), at = new Int32Array(size);
+        touchedCount = addPostingsNoting(bytes, unitCount, unitScore, impactScore, touched, touchedCount, units, at);
+        lists[t] = { units: units, at: at, length: at.indexOf(0), bytes: bytes };
+      } else {
+        touchedCount = addPostings(bytes, unitCount, unitScore, impactScore, touched, touchedCount);
+      }
+    }
+    q.pairs.forEach(function (pair) {
+      var left = lists[pair[0]], right = lists[pair[1]];
+      if (!left || !right) { return; }
+      var weight = unitIdf[pair[0]] + unitIdf[pair[1]];
+      addPair(left, right, unitScore, PHRASE * weight, PROXIMITY * weight);
+    });
+    var docBoost = new Float64Array(documentCount);
+    var sectionBoost = symptomLists.length > 1 ? new Float64Array(unitCount) : null, sectionUnits = [];
+    symptomLists.forEach(function (item) {
+      var detection = item.detection, symptom = item.symptom, about = state.symptoms[symptom];
+      var factor = (item.position === 0 ? 1 : SECONDARY) * (detection.strong ? 1 : HINT_ONLY);
+      boostDocuments(about.d, documentCount, meta.symptoms[symptom].page, PAGE_BOOST + PAGE_SCORE_WEIGHT * detection.score, DOC_BOOST * factor, docBoost);
+      if (sectionBoost) { collectSections(about.u, unitCount, SECTION_BOOST * factor, sectionBoost, sectionUnits); }
+      else { touchedCount = boostSections(about.u, unitCount, SECTION_BOOST * factor, unitScore, touched, touchedCount); }
+    });
+    if (sectionBoost) {
+      for (k = 0; k < sectionUnits.length; k++) {
+        var unit = sectionUnits[k];
+        if (unitScore[unit] === 0) { touched[touchedCount++] = unit; }
+        unitScore[unit] += sectionBoost[unit];
+      }
+    }
+    var docScore = new Float64Array(documentCount);
+    q.terms.forEach(function (term) {
+      var shard = state.terms[shardOf(term)], entry = shard && shard.d.hasOwnProperty(term) ? shard.d[term] : null;
+      if (entry) { addDocumentPostings(base64(entry[1]), idf(entry[0], documentCount), documentScale, documentCount, docScore); }
+    });
+    var bestScore = new Float64Array(documentCount).fill(-1), bestUnit = new Int32Array(documentCount).fill(-1);
+    bestUnits(touched, touchedCount, meta.unitDocument, unitScore, bestScore, bestUnit);
+    return topHits(documentCount, docScore, docBoost, bestScore, bestUnit, meta.firstUnitList);
   }
 
   function ensureMeta() {
@@ -407,8 +492,7 @@
         meta.firstUnitList = decodeList(meta.firstUnits);
         meta.unitDocument = new Int32Array(meta.units);
         for (var d = 0; d < meta.firstUnitList.length; d++) {
-          var end = d + 1 < meta.firstUnitList.length ? meta.firstUnitList[d + 1] : meta.units;
-          for (var u = meta.firstUnitList[d]; u < end; u++) { meta.unitDocument[u] = d; }
+          meta.unitDocument.fill(d, meta.firstUnitList[d], d + 1 < meta.firstUnitList.length ? meta.firstUnitList[d + 1] : meta.units);
         }
         meta.symptomIndex = {};
         meta.symptoms.forEach(function (s, i) { meta.symptomIndex[s.id] = i; });
