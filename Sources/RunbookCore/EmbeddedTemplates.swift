@@ -694,7 +694,7 @@ pre.code { border-left: 1.5pt solid #888; padding-left: 2.5mm; margin-left: 8mm;
   function shardOf(term) { return fnv(term) % state.meta.shards; }
 
   // ---- Ranking (SearchEngine.rank) ----
-  // rank() runs once, on a cold page: its loops over postings are small functions of their own
+  // Ranking runs once, on a cold page: its loops over postings are small functions of their own
   // (quick for the engine to compile, and each compiled with the feedback of its own loop only),
   // writing into typed arrays sized up front; positions are read only for the sections both
   // terms of a pair stand on.
@@ -837,45 +837,66 @@ pre.code { border-left: 1.5pt solid #888; padding-left: 2.5mm; margin-left: 8mm;
     }
     return hits;
   }
-  function rank(q) {
-    var meta = state.meta, unitCount = meta.units, documentCount = meta.documents;
-    var scale = (K1 + 1) / IMPACT_SCALE, documentScale = (K1 + 1) / DOCUMENT_IMPACT_SCALE;
-    var pairTerms = {}, lists = [], unitIdf = [], postings = [], capacity = 1, t, k;
+  // Ranks in steps, so the work runs while the query's shards still load: beginRank when the
+  // query is known, advanceRank as each shard comes (it adds the terms whose shards are in, in
+  // query order: a unit's score sums its terms in that order), finishRank once all have loaded
+  // (a shard that loaded without its terms counts as empty, as before).
+  function beginRank(q) {
+    var meta = state.meta, pairTerms = {};
     q.pairs.forEach(function (p) { pairTerms[p[0]] = true; pairTerms[p[1]] = true; });
-    for (t = 0; t < q.terms.length; t++) {
-      var shard = state.terms[shardOf(q.terms[t])], entry = shard && shard.u.hasOwnProperty(q.terms[t]) ? shard.u[q.terms[t]] : null;
-      unitIdf.push(entry ? idf(entry[0], unitCount) : 0);
-      postings.push(entry ? base64(entry[1]) : null);
-      // Every posting takes 2 bytes or more.
-      if (entry) { capacity += postings[t].length >> 1; }
+    return { q: q, next: 0, pairTerms: pairTerms, unitIdf: [], lists: [],
+             unitScore: new Float64Array(meta.units), touched: new Int32Array(1024), touchedCount: 0,
+             impactScore: new Float64Array(64), docScore: new Float64Array(meta.documents) };
+  }
+  // `touched` with room for `more` entries.
+  function reserve(r, more) {
+    if (r.touchedCount + more <= r.touched.length) { return; }
+    var grown = new Int32Array(Math.max(r.touched.length * 2, r.touchedCount + more));
+    grown.set(r.touched.subarray(0, r.touchedCount));
+    r.touched = grown;
+  }
+  function advanceRank(r, last) {
+    var meta = state.meta, unitCount = meta.units, documentCount = meta.documents, q = r.q;
+    var scale = (K1 + 1) / IMPACT_SCALE, documentScale = (K1 + 1) / DOCUMENT_IMPACT_SCALE, k;
+    while (r.next < q.terms.length) {
+      var t = r.next, term = q.terms[t], shard = state.terms[shardOf(term)];
+      if (!shard && !last) { return; }
+      r.next++;
+      var entry = shard && shard.u.hasOwnProperty(term) ? shard.u[term] : null;
+      r.unitIdf.push(entry ? idf(entry[0], unitCount) : 0);
+      r.lists.push(null);
+      if (entry) {
+        var bytes = base64(entry[1]), impactScore = r.impactScore;
+        for (k = 0; k < 64; k++) { impactScore[k] = r.unitIdf[t] * k * scale; }
+        // Every posting takes 2 bytes or more.
+        reserve(r, bytes.length >> 1);
+        if (r.pairTerms[t]) {
+          var size = (bytes.length >> 1) + 1, units = new Int32Array(size), at = new Int32Array(size);
+          r.touchedCount = addPostingsNoting(bytes, unitCount, r.unitScore, impactScore, r.touched, r.touchedCount, units, at);
+          r.lists[t] = { units: units, at: at, length: at.indexOf(0), bytes: bytes };
+        } else {
+          r.touchedCount = addPostings(bytes, unitCount, r.unitScore, impactScore, r.touched, r.touchedCount);
+        }
+      }
+      var documentEntry = shard && shard.d.hasOwnProperty(term) ? shard.d[term] : null;
+      if (documentEntry) { addDocumentPostings(base64(documentEntry[1]), idf(documentEntry[0], documentCount), documentScale, documentCount, r.docScore); }
     }
+  }
+  function finishRank(r) {
+    var meta = state.meta, unitCount = meta.units, documentCount = meta.documents, q = r.q, unitScore = r.unitScore, k;
+    advanceRank(r, true);
+    q.pairs.forEach(function (pair) {
+      var left = r.lists[pair[0]], right = r.lists[pair[1]];
+      if (!left || !right) { return; }
+      var weight = r.unitIdf[pair[0]] + r.unitIdf[pair[1]];
+      addPair(left, right, unitScore, PHRASE * weight, PROXIMITY * weight);
+    });
     var symptomLists = [];
     q.symptoms.forEach(function (detection, position) {
       var symptom = meta.symptomIndex[detection.id];
       if (symptom === undefined || !state.symptoms[symptom]) { return; }
       symptomLists.push({ detection: detection, position: position, symptom: symptom });
-      capacity += state.symptoms[symptom].u.length;
-    });
-    var unitScore = new Float64Array(unitCount), touched = new Int32Array(capacity), impactScore = new Float64Array(64);
-    var touchedCount = 0;
-    for (t = 0; t < q.terms.length; t++) {
-      var bytes = postings[t];
-      lists.push(null);
-      if (!bytes) { continue; }
-      for (k = 0; k < 64; k++) { impactScore[k] = unitIdf[t] * k * scale; }
-      if (pairTerms[t]) {
-        var size = (bytes.length >> 1) + 1, units = new Int32Array(size), at = new Int32Array(size);
-        touchedCount = addPostingsNoting(bytes, unitCount, unitScore, impactScore, touched, touchedCount, units, at);
-        lists[t] = { units: units, at: at, length: at.indexOf(0), bytes: bytes };
-      } else {
-        touchedCount = addPostings(bytes, unitCount, unitScore, impactScore, touched, touchedCount);
-      }
-    }
-    q.pairs.forEach(function (pair) {
-      var left = lists[pair[0]], right = lists[pair[1]];
-      if (!left || !right) { return; }
-      var weight = unitIdf[pair[0]] + unitIdf[pair[1]];
-      addPair(left, right, unitScore, PHRASE * weight, PROXIMITY * weight);
+      reserve(r, state.symptoms[symptom].u.length);
     });
     var docBoost = new Float64Array(documentCount);
     var sectionBoost = symptomLists.length > 1 ? new Float64Array(unitCount) : null, sectionUnits = [];
@@ -884,23 +905,18 @@ pre.code { border-left: 1.5pt solid #888; padding-left: 2.5mm; margin-left: 8mm;
       var factor = (item.position === 0 ? 1 : SECONDARY) * (detection.strong ? 1 : HINT_ONLY);
       boostDocuments(about.d, documentCount, meta.symptoms[symptom].page, PAGE_BOOST + PAGE_SCORE_WEIGHT * detection.score, DOC_BOOST * factor, docBoost);
       if (sectionBoost) { collectSections(about.u, unitCount, SECTION_BOOST * factor, sectionBoost, sectionUnits); }
-      else { touchedCount = boostSections(about.u, unitCount, SECTION_BOOST * factor, unitScore, touched, touchedCount); }
+      else { r.touchedCount = boostSections(about.u, unitCount, SECTION_BOOST * factor, unitScore, r.touched, r.touchedCount); }
     });
     if (sectionBoost) {
       for (k = 0; k < sectionUnits.length; k++) {
         var unit = sectionUnits[k];
-        if (unitScore[unit] === 0) { touched[touchedCount++] = unit; }
+        if (unitScore[unit] === 0) { r.touched[r.touchedCount++] = unit; }
         unitScore[unit] += sectionBoost[unit];
       }
     }
-    var docScore = new Float64Array(documentCount);
-    q.terms.forEach(function (term) {
-      var shard = state.terms[shardOf(term)], entry = shard && shard.d.hasOwnProperty(term) ? shard.d[term] : null;
-      if (entry) { addDocumentPostings(base64(entry[1]), idf(entry[0], documentCount), documentScale, documentCount, docScore); }
-    });
     var bestScore = new Float64Array(documentCount).fill(-1), bestUnit = new Int32Array(documentCount).fill(-1);
-    bestUnits(touched, touchedCount, meta.unitDocument, unitScore, bestScore, bestUnit);
-    return topHits(documentCount, docScore, docBoost, bestScore, bestUnit, meta.firstUnitList);
+    bestUnits(r.touched, r.touchedCount, meta.unitDocument, unitScore, bestScore, bestUnit);
+    return topHits(documentCount, r.docScore, docBoost, bestScore, bestUnit, meta.firstUnitList);
   }
 
   function ensureMeta() {
@@ -927,8 +943,11 @@ pre.code { border-left: 1.5pt solid #888; padding-left: 2.5mm; margin-left: 8mm;
         var i = state.meta.symptomIndex[d.id];
         if (i !== undefined) { needed["search/s/" + i + ".js"] = true; }
       });
-      return Promise.all(Object.keys(needed).map(load)).then(function () {
-        var hits = rank(q), records = {};
+      var ranking = beginRank(q);
+      return Promise.all(Object.keys(needed).map(function (path) {
+        return load(path).then(function () { advanceRank(ranking); });
+      })).then(function () {
+        var hits = finishRank(ranking), records = {};
         hits.forEach(function (h) {
           records["search/r/" + Math.floor(h.document / state.meta.documentsPerChunk) + ".js"] = true;
         });
