@@ -31,7 +31,7 @@ SITE=$WORK/search-site-$DOCS
 # A fresh folder each run: deleting 10,000 files slows file creation on ext4 for a while.
 [ -d "$SITE" ] && mv "$SITE" "$SITE.old.$$" && (rm -rf "$SITE.old.$$" &)
 echo "== build with the index ($DOCS documents); the index's own stages:"
-"$RUNBOOK" build --source "$CORPUS" --out "$SITE" --timings 2>&1 | grep -E "search index|write the search|built "
+"$RUNBOOK" build --source "$CORPUS" --out "$SITE" --timings 2>&1 | grep -E "search index|symptom pages|write the search|built "
 INDEX=$SITE/search/index.rbx
 export XDG_CACHE_HOME=$WORK/cache
 "$RUNBOOK" search --source "$CORPUS" --limit 1 "$QUERY" >/dev/null 2>&1 || true   # warm the cached index

@@ -158,7 +158,9 @@ public enum SiteBuilder {
             var written = [Written](repeating: ([], [], nil), count: jobs.count)
             let first = jobs.indices.filter { !needsIndexSet.contains($0) }
             for (position, result) in zip(first, renderAll(first, with: renderer)) { written[position] = result }
+            clock.lap("render, inspect and write pages (and build the search index)")
             let indexed = try indexTask.wait()
+            clock.lap("wait for the search index")
             if let (content, _) = indexed {
                 var symptomDocuments: [String: [Int]] = [:]
                 for (index, symptom) in content.symptoms.enumerated() {
@@ -170,7 +172,7 @@ public enum SiteBuilder {
                 renderer.symptomDocuments = symptomDocuments
             }
             for (position, result) in zip(needsIndex, renderAll(needsIndex, with: renderer)) { written[position] = result }
-            clock.lap("render, inspect and write pages (and build the search index)")
+            clock.lap("symptom pages (their lists come from the index)")
             if let failure = written.compactMap(\.error).first {
                 throw OutputFolderError.cannotPublish(options.outputDisplay, reason: failure)
             }
