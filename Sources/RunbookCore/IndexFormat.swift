@@ -76,6 +76,22 @@ struct ByteWriter {
         bytes.append(UInt8(v))
     }
 
+    /// Bytes `varint(value)` writes.
+    @inline(__always) static func varintLength(_ value: Int) -> Int {
+        var v = UInt64(value), length = 1
+        while v >= 0x80 { length += 1; v >>= 7 }
+        return length
+    }
+
+    /// `varint(value)`'s bytes written into a buffer already sized for them (`varintLength`),
+    /// from `cursor`, which moves past them.
+    @inline(__always) static func varint(_ value: Int, into out: UnsafeMutableBufferPointer<UInt8>, at cursor: inout Int) {
+        var v = UInt64(value)
+        while v >= 0x80 { out[cursor] = UInt8(v & 0x7F) | 0x80; cursor += 1; v >>= 7 }
+        out[cursor] = UInt8(v)
+        cursor += 1
+    }
+
     mutating func string(_ text: String) {
         let utf8 = Array(text.utf8)
         varint(utf8.count)

@@ -477,12 +477,6 @@ struct ChunkPostings {
     var lastUnits: [Int]
     var unitCounts: [Int32]
 
-    @inline(__always) static func varintLength(_ value: Int) -> Int {
-        var v = UInt(bitPattern: value), length = 1
-        while v >= 0x80 { length += 1; v >>= 7 }
-        return length
-    }
-
     /// Measures every piece, then writes them (nothing grows or is copied).
     init(_ chunk: SearchIndexBuilder.ChunkResult, firstUnit: Int, averageUnitLength: Double) {
         let termCount = chunk.terms.count
@@ -495,10 +489,10 @@ struct ChunkPostings {
         Self.forEachPosting(chunk, firstUnit: firstUnit) { unit, _, k, firstPosition in
             let local = Int(flat.termIDs[k])
             var size = 1
-            if lastUnits[local] >= 0 { size += Self.varintLength(unit - lastUnits[local]) } else { firstUnits[local] = unit }
+            if lastUnits[local] >= 0 { size += ByteWriter.varintLength(unit - lastUnits[local]) } else { firstUnits[local] = unit }
             var previous: Int32 = 0
             for p in firstPosition..<(firstPosition + Int(flat.positionCounts[k])) {
-                size += Self.varintLength(Int(flat.positions[p] - previous))
+                size += ByteWriter.varintLength(Int(flat.positions[p] - previous))
                 previous = flat.positions[p]
             }
             bounds[local + 1] += size
@@ -511,23 +505,17 @@ struct ChunkPostings {
         var cursors = Array(bounds.dropLast())
         var lasts = [Int](repeating: -1, count: termCount)
         bytes.withUnsafeMutableBufferPointer { out in
-            @inline(__always) func put(_ value: Int, at cursor: inout Int) {
-                var v = UInt(bitPattern: value)
-                while v >= 0x80 { out[cursor] = UInt8(v & 0x7F) | 0x80; cursor += 1; v >>= 7 }
-                out[cursor] = UInt8(v)
-                cursor += 1
-            }
             Self.forEachPosting(chunk, firstUnit: firstUnit) { unit, unitLength, k, firstPosition in
                 let local = Int(flat.termIDs[k])
                 let count = Int(flat.positionCounts[k])
                 var cursor = cursors[local]
-                if lasts[local] >= 0 { put(unit - lasts[local], at: &cursor) }
+                if lasts[local] >= 0 { ByteWriter.varint(unit - lasts[local], into: out, at: &cursor) }
                 let impact = SearchIndexBuilder.quantise(flat.weights[k], length: unitLength, averageLength: averageUnitLength)
                 out[cursor] = impact << SearchIndexBuilder.positionCountBits | UInt8(count)
                 cursor += 1
                 var previous: Int32 = 0
                 for p in firstPosition..<(firstPosition + count) {
-                    put(Int(flat.positions[p] - previous), at: &cursor)
+                    ByteWriter.varint(Int(flat.positions[p] - previous), into: out, at: &cursor)
                     previous = flat.positions[p]
                 }
                 cursors[local] = cursor
@@ -565,7 +553,7 @@ struct ChunkPostings {
         var size = 0
         for (chunk, piece) in pieces.enumerated() {
             let local = Int(locals[chunk][term])
-            if local >= 0, piece.unitCounts[local] > 0 { size += piece.bounds[local + 1] - piece.bounds[local] + varintLength(piece.firstUnits[local]) }
+            if local >= 0, piece.unitCounts[local] > 0 { size += piece.bounds[local + 1] - piece.bounds[local] + ByteWriter.varintLength(piece.firstUnits[local]) }
         }
         var out = ByteWriter()
         out.bytes.reserveCapacity(size)
