@@ -93,7 +93,7 @@ enum EmbeddedTemplates {
 {{^empty(forSymptom)}}
 <section class="related for-symptom" aria-labelledby="rb-for-symptom">
   <h2 id="rb-for-symptom">In this knowledge base</h2>
-  <ul>{{#forSymptom}}<li><span class="badge kind-badge">{{kindLabel}}</span> <a href="{{root}}{{url}}">{{title}}</a>{{#appTitle}} <span class="meta">· {{appTitle}}</span>{{/appTitle}}</li>{{/forSymptom}}</ul>
+  <ul>{{{forSymptomList}}}</ul>
 </section>
 {{/empty(forSymptom)}}
 <div class="doc-layout">

@@ -338,6 +338,36 @@ struct SiteRenderer: Sendable {
         return context
     }
 
+    /// The rows of a symptom page's "In this knowledge base" list, as the built-in template
+    /// wrote them: kind badge, link, application.
+    private func forSymptomListHTML(_ members: [Int], root: String) -> String {
+        var html = ""
+        html.reserveCapacity(members.count * Self.estimatedListRowBytes)
+        let escapedRoot = HTML.escape(root)
+        for index in members {
+            let document = catalog.documents[index]
+            let url = encoded(document.isAppIndex ? (document.app.flatMap(catalog.app)?.outputPath ?? document.outputPath) : document.outputPath)
+            html += "<li><span class=\"badge kind-badge\">"
+            html += HTML.escape(document.isAppIndex ? "Application" : document.kind.label)
+            html += "</span> <a href=\""
+            html += escapedRoot
+            html += HTML.escape(url)
+            html += "\">"
+            html += HTML.escape(document.title)
+            html += "</a>"
+            if let app = appTitle(document.app), !app.isEmpty {
+                html += " <span class=\"meta\">\u{B7} "
+                html += HTML.escape(app)
+                html += "</span>"
+            }
+            html += "</li>"
+        }
+        return html
+    }
+
+    /// Room reserved per row of a ready-made list, so that a long list grows its string rarely.
+    private static let estimatedListRowBytes = 160
+
     /// Headings listed in a page's table of contents.
     static let tocLevels = 2...3
 
@@ -392,11 +422,14 @@ struct SiteRenderer: Sendable {
             }
             context["facilitatorNotesShown"] = includesFacilitatorNotes && document.hasFacilitatorNotes
         }
-        if let id = document.symptomID {
-            context["forSymptom"] = (symptomDocuments[id] ?? []).sorted { catalog.listRank[$0] < catalog.listRank[$1] }.map { item($0) }
-        } else {
-            context["forSymptom"] = [[String: Any]]()
-        }
+        // At 10,000 documents a symptom's list holds thousands of rows: like the table of
+        // contents it comes ready-made (`{{{forSymptomList}}}`), while `forSymptom` still gives a
+        // template each row (made only if a template walks it).
+        let members = document.symptomID.map { id in
+            (symptomDocuments[id] ?? []).sorted { catalog.listRank[$0] < catalog.listRank[$1] }
+        } ?? []
+        context["forSymptom"] = LazyItems(documents: members, item: item)
+        context["forSymptomList"] = forSymptomListHTML(members, root: SitePath.rootPrefix(of: page))
         if let app = document.app { context["app"] = appLink(app) }
         if let severity = meta.severity { context["severity"] = severity }
         if let date = meta.date { context["date"] = date.description }

@@ -121,3 +121,24 @@ struct TemplateText: MustacheCustomRenderable {
     var renderText: String { value }
     var isNull: Bool { value.isEmpty }
 }
+
+/// Documents as rows of a list, each row made when a template walks the list: a page that
+/// shows a ready-made list (a symptom's thousands of documents) then pays nothing for rows.
+struct LazyItems: MustacheSequence, MustacheTransformable {
+    let documents: [Int]
+    let item: (Int) -> [String: Any]
+
+    func makeIterator() -> LazyMapSequence<[Int], [String: Any]>.Iterator {
+        documents.lazy.map(item).makeIterator()
+    }
+
+    func transform(_ name: String) -> Any? {
+        switch name {
+        case "empty": return documents.isEmpty
+        case "count": return documents.count
+        case "first": return documents.first.map(item)
+        case "last": return documents.last.map(item)
+        default: return nil
+        }
+    }
+}

@@ -37,6 +37,36 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("assets/style.css").path))
     }
 
+    @Test func aSymptomPageListsTheTeamsDocumentsReadyMadeAndRowByRow() throws {
+        let source = try TempFolder([
+            "api/index.md": "---\ntitle: API & Co\n---\n",
+            "api/a.md": "---\ntitle: A <db>\n---\n## Steps\nThe client said: connection refused.\n",
+            "postmortems/2026-01-02-b.md": "---\ntitle: B\ndate: 2026-01-02\nsymptoms: [conn-refused]\n---\nIt broke.\n",
+        ])
+        defer { source.remove() }
+        let (report, out) = try build(source)
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(report.published)
+        let page = try String(contentsOf: out.appendingPathComponent("symptoms/conn-refused.html"), encoding: .utf8)
+        #expect(page.contains(#"<li><span class="badge kind-badge">Runbook</span> <a href="../api/a.html">A &lt;db&gt;</a> <span class="meta">· API &amp; Co</span></li>"#))
+        #expect(page.contains(#"<li><span class="badge kind-badge">Postmortem</span> <a href="../postmortems/2026-01-02-b.html">B</a></li>"#))
+
+        // A team template that walks the rows itself still gets every one, with its keys.
+        let overrides = try TempFolder([
+            "document.mustache": "<h1>{{title}}</h1>{{^empty(forSymptom)}}<p>{{count(forSymptom)}} rows</p><ul>{{#forSymptom}}<li>{{kindLabel}}|{{title}}|{{root}}{{url}}|{{appTitle}}</li>{{/forSymptom}}</ul>{{/empty(forSymptom)}}",
+        ])
+        defer { overrides.remove() }
+        let (custom, customOut) = try build(source, templates: overrides.url)
+        defer { try? FileManager.default.removeItem(at: customOut) }
+        #expect(custom.published)
+        let customPage = try String(contentsOf: customOut.appendingPathComponent("symptoms/conn-refused.html"), encoding: .utf8)
+        #expect(customPage.contains("<p>2 rows</p>"))
+        #expect(customPage.contains("<li>Runbook|A &lt;db&gt;|../api/a.html|API &amp; Co</li>"))
+        #expect(customPage.contains("<li>Postmortem|B|../postmortems/2026-01-02-b.html|</li>"))
+        let other = try String(contentsOf: customOut.appendingPathComponent("symptoms/cors.html"), encoding: .utf8)
+        #expect(!other.contains("rows</p>"), "an empty list is empty to the template")
+    }
+
     @Test func aTemplateThatDoesNotParseIsReportedWithItsPosition() throws {
         let source = try TempFolder(["api/a.md": "---\ntitle: A\n---\nbody\n"])
         defer { source.remove() }
