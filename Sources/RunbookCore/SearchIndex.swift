@@ -74,7 +74,9 @@ extension SearchIndexContent {
         sections.append((.matcherFirstParts, ByteWriter.table(matcherFirstParts)))
         sections.append((.matcherSignatures, ByteWriter.table(matcherSignatures)))
         func termTable(_ list: [(term: String, df: Int, postings: [UInt8])]) -> [UInt8] {
-            ByteWriter.table(count: list.count) { index, record in
+            // Term, two varints (at most 10 bytes each) and the postings, per entry.
+            let size = list.reduce(0) { $0 + $1.term.utf8.count + $1.postings.count + 2 * 10 + 10 }
+            return ByteWriter.table(count: list.count, reservingBytes: size) { index, record in
                 let entry = list[index]
                 record.string(entry.term)
                 record.varint(entry.df)
@@ -129,7 +131,6 @@ extension SearchIndexContent {
         })))
 
         // Header, section table, then the sections, 8-byte aligned.
-        var body = ByteWriter()
         let tableSize = IndexFormat.sectionEntrySize * sections.count
         var offset = IndexFormat.headerSize + tableSize
         var placed: [(IndexSection, Int, Int)] = []
@@ -144,11 +145,6 @@ extension SearchIndexContent {
             table.u64(UInt64(start))
             table.u64(UInt64(length))
         }
-        body.bytes = table.bytes
-        for ((_, start, _), (_, bytes)) in zip(placed, sections) {
-            while IndexFormat.headerSize + body.bytes.count < start { body.bytes.append(0) }
-            body.bytes += bytes
-        }
         var header = ByteWriter()
         header.bytes += IndexFormat.magic
         header.u32(IndexFormat.version)
@@ -161,7 +157,19 @@ extension SearchIndexContent {
             }
         }
         header.u64(checksum)
-        return header.bytes + body.bytes
+        // One buffer of the file's exact size; the gaps before 8-byte-aligned sections stay zero.
+        return [UInt8](unsafeUninitializedCapacity: offset) { file, initialized in
+            file.initialize(repeating: 0)
+            var cursor = 0
+            for part in [header.bytes, table.bytes] {
+                _ = UnsafeMutableBufferPointer(rebasing: file[cursor..<(cursor + part.count)]).initialize(from: part)
+                cursor += part.count
+            }
+            for ((_, start, _), (_, bytes)) in zip(placed, sections) {
+                _ = UnsafeMutableBufferPointer(rebasing: file[start..<(start + bytes.count)]).initialize(from: bytes)
+            }
+            initialized = offset
+        }
     }
 }
 

@@ -116,6 +116,19 @@ public enum SearchIndexBuilder {
         var weights: [Double] = []
         var positionCounts: [UInt8] = []
         var positions: [Int32] = []
+
+        /// Room reserved per document: a large reservation is only address space until it is
+        /// written (the allocator maps it), while growing by doubling copies everything into
+        /// fresh pages each time. Most documents need less; a bigger one makes the arrays grow.
+        static let reservedTermsPerDocument = 1024
+        static let reservedPositionsPerDocument = 1536
+
+        mutating func reserve(documents: Int) {
+            termIDs.reserveCapacity(documents * Self.reservedTermsPerDocument)
+            weights.reserveCapacity(documents * Self.reservedTermsPerDocument)
+            positionCounts.reserveCapacity(documents * Self.reservedTermsPerDocument)
+            positions.reserveCapacity(documents * Self.reservedPositionsPerDocument)
+        }
     }
 
     /// What one thread analysed: its documents, their units' terms, and the terms its ids stand for.
@@ -343,6 +356,7 @@ public enum SearchIndexBuilder {
             let interner = TermInterner(pieceListOfHash: pieceLists)
             let scratch = UnitScratch()
             var flat = UnitTerms()
+            flat.reserve(documents: range.count)
             let analysed = range.map {
                 analyse(documents[$0], matcher: hashed, symptomIndex: symptomIndex, interner: interner, scratch: scratch, into: &flat)
             }
