@@ -178,7 +178,10 @@ public struct ErrorTokenizer: Sendable {
             if partTooLong {
                 compoundTooLong = true
             } else {
-                for k in 0..<partLength { appendCompound(part[k]) }
+                // The part joins the compound in one copy, not byte by byte.
+                let room = maximumTermBytes - compoundLength
+                (compound + compoundLength).update(from: part, count: min(partLength, room))
+                if partLength > room { compoundLength = maximumTermBytes; compoundTooLong = true } else { compoundLength += partLength }
                 sink.term(UnsafeBufferPointer(start: part, count: partLength), position: position, isCompound: false, range: partStart..<i)
             }
             position += 1

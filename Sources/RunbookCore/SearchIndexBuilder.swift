@@ -79,7 +79,7 @@ public enum SearchIndexBuilder {
     public static let storedPositions = 3
     /// Chunks of documents per core for analysis: enough to balance the cores, few enough that
     /// merging the chunks' term tables stays cheap.
-    static let analysisChunksPerCore = 4
+    static let analysisChunksPerCore = 1
     /// Characters of section text kept for the site's result list.
     static let excerptLength = 140
     /// Levels of a unit posting's impact (6 bits) and of a document posting's (8 bits).

@@ -211,6 +211,17 @@ enum JSON {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `string(text)`'s bytes appended to a buffer (no String made for the common, clean case).
+    static func append(_ text: String, to out: inout [UInt8]) {
+        if text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+            out += string(text).utf8
+        } else {
+            out.append(0x22)
+            out += text.utf8
+            out.append(0x22)
+        }
+    }
+
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }

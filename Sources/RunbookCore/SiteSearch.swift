@@ -15,6 +15,9 @@ public enum SiteSearch {
     static let shardTargetBytes = 16 * 1024
     /// Documents per record file (with their sections): a page of ten results loads up to ten.
     static let documentsPerChunk = 8
+    /// Bytes of a term shard entry besides the term and its base64: quotes, brackets, the
+    /// document frequency, commas (reserved, not exact).
+    static let shardEntryOverhead = 16
 
     /// FNV-1a 32 of the term's UTF-8, the same in `site.js`.
     static func shard(of term: String, count: Int) -> Int {
@@ -64,7 +67,7 @@ public enum SiteSearch {
         for (index, entry) in content.documentTerms.enumerated() { documentMembers[shard(of: entry.term, count: shardCount)].append(index) }
         // Written as bytes: 350,000 terms at 10,000 documents, so no String per entry.
         func append(_ term: (term: String, df: Int, postings: [UInt8]), to out: inout [UInt8]) {
-            out += JSON.string(term.term).utf8
+            JSON.append(term.term, to: &out)
             out += ":[".utf8
             out += String(term.df).utf8
             out += ",\"".utf8
@@ -73,6 +76,12 @@ public enum SiteSearch {
         }
         let shards: [[UInt8]] = Array(0..<shardCount).parallelMap { index in
             var out: [UInt8] = Array("RunbookSearch.terms(\(index),{".utf8)
+            // Each entry: the quoted term, `:[df,"…"]` with the postings in base64, a comma.
+            func size(_ term: (term: String, df: Int, postings: [UInt8])) -> Int {
+                term.term.utf8.count + (term.postings.count + 2) / 3 * 4 + shardEntryOverhead
+            }
+            out.reserveCapacity(out.count + unitMembers[index].reduce(0) { $0 + size(content.terms[$1]) }
+                                + documentMembers[index].reduce(0) { $0 + size(content.documentTerms[$1]) } + 16)
             for (position, member) in unitMembers[index].enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
                 append(content.terms[member], to: &out)
@@ -115,11 +124,11 @@ public enum SiteSearch {
             for unit in content.units[firstUnit..<unitEnd] {
                 if out.last != UInt8(ascii: "[") { out.append(UInt8(ascii: ",")) }
                 out += "[\(unit.line),".utf8
-                out += (unit.section.map(JSON.string) ?? "null").utf8
+                if let section = unit.section { JSON.append(section, to: &out) } else { out += "null".utf8 }
                 out.append(UInt8(ascii: ","))
-                out += (unit.anchor.map { JSON.string(SitePath.encodeFragment($0)) } ?? "null").utf8
+                if let anchor = unit.anchor { JSON.append(SitePath.encodeFragment(anchor), to: &out) } else { out += "null".utf8 }
                 out.append(UInt8(ascii: ","))
-                out += JSON.string(unit.excerpt).utf8
+                JSON.append(unit.excerpt, to: &out)
                 out += ",[".utf8
                 out += unit.symptoms.map(String.init).joined(separator: ",").utf8
                 out += "]]".utf8
