@@ -264,7 +264,11 @@ public enum SearchIndexBuilder {
                 if run.weight != headingWeight, run.inExcerpt, excerpt.count < excerptLength {
                     // Bytes, line breaks as spaces; only the head of a run can reach the excerpt.
                     if !excerpt.isEmpty { excerpt.append(0x20) }
-                    for byte in run.text.utf8.prefix(excerptLength * 2) { excerpt.append(byte == 0x0A || byte == 0x0D ? 0x20 : byte) }
+                    let from = excerpt.count
+                    excerpt += run.text.utf8.prefix(excerptLength * 2)
+                    excerpt.withUnsafeMutableBufferPointer { bytes in
+                        for i in from..<bytes.count where bytes[i] == 0x0A || bytes[i] == 0x0D { bytes[i] = 0x20 }
+                    }
                 }
                 var text = run.text
                 var sink = UnitSink(interner: interner, scratch: scratch, weight: run.weight)

@@ -211,15 +211,50 @@ enum JSON {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `string(text)`'s bytes appended to a buffer (no String made for the common, clean case).
+    /// `string(text)`'s bytes appended to a buffer, escaping as `string` does, without making a
+    /// String (the site's shards and records write about a million of them).
     static func append(_ text: String, to out: inout [UInt8]) {
-        if text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
-            out += string(text).utf8
-        } else {
-            out.append(0x22)
-            out += text.utf8
-            out.append(0x22)
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in append(bytes, to: &out) }
+        if done == nil { Array(text.utf8).withUnsafeBufferPointer { append($0, to: &out) } }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private static func append<Bytes: RandomAccessCollection>(_ bytes: Bytes, to out: inout [UInt8]) where Bytes.Element == UInt8, Bytes.Index == Int {
+        out.append(0x22)
+        var i = bytes.startIndex
+        var clean = i  // start of the run not yet copied
+        while i < bytes.endIndex {
+            let byte = bytes[i]
+            // Everything that needs care is below 0x20, a quote, a backslash or U+2028/U+2029.
+            guard byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2 else { i += 1; continue }
+            var escape: (UInt8, UInt8)? = nil
+            var skip = 1
+            switch byte {
+            case 0x22: escape = (0x5C, 0x22)
+            case 0x5C: escape = (0x5C, 0x5C)
+            case 0x0A: escape = (0x5C, 0x6E)
+            case 0x0D: escape = (0x5C, 0x72)
+            case 0x09: escape = (0x5C, 0x74)
+            case 0xE2:
+                guard i + 2 < bytes.endIndex, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 else { i += 1; continue }
+                skip = 3
+            default: break
+            }
+            out += bytes[clean..<i]
+            if let (a, b) = escape {
+                out.append(a); out.append(b)
+            } else if byte == 0xE2 {
+                // U+2028 and U+2029 end a line in older JavaScript.
+                out += (bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8
+            } else {
+                out += [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+            }
+            i += skip
+            clean = i
         }
+        out += bytes[clean..<bytes.endIndex]
+        out.append(0x22)
     }
 
     static func number(_ value: Double) -> String {

@@ -74,6 +74,19 @@ enum SearchFixtures {
 }
 
 @Suite struct SiteSearchEncodingTests {
+    @Test func jsonAppendEscapesLikeJSONStringAndReadsBack() throws {
+        let samples = ["", "plain", "say \"no\"", "back\\slash", "line\nbreak\r\ttab", "\u{1}\u{1F}", "…curly ‘quotes’ — dash €",
+                       "sep\u{2028}ara\u{2029}tors", "é and 日本", "\u{E2}", String(repeating: "x\"", count: 40)]
+        for sample in samples {
+            var out: [UInt8] = Array("[".utf8)
+            JSON.append(sample, to: &out)
+            out += Array("]".utf8)
+            #expect(String(decoding: out.dropFirst().dropLast(), as: UTF8.self) == JSON.string(sample), "\(sample.debugDescription)")
+            let parsed = try JSONSerialization.jsonObject(with: Data(out)) as? [String]
+            #expect(parsed == [sample], "\(sample.debugDescription) reads back")
+        }
+    }
+
     @Test func base64MatchesFoundation() {
         for length in [0, 1, 2, 3, 4, 5, 63, 64, 65, 1000] {
             let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
