@@ -136,6 +136,8 @@ public enum SearchIndexBuilder {
         var documents: [DocumentResult]
         var unitTerms: UnitTerms
         var terms: [String]
+        /// The chunk's interner: the first chunk's goes on as the index-wide one.
+        var interner: TermInterner
     }
 
     /// Takes a unit's words from the tokenizer: interns them and adds them to the unit's buffers.
@@ -364,13 +366,16 @@ public enum SearchIndexBuilder {
             let analysed = range.map {
                 analyse(documents[$0], matcher: hashed, symptomIndex: symptomIndex, interner: interner, scratch: scratch, into: &flat)
             }
-            return ChunkResult(documents: analysed, unitTerms: flat, terms: interner.strings)
+            return ChunkResult(documents: analysed, unitTerms: flat, terms: interner.strings, interner: interner)
         }
         let results = chunks.flatMap(\.documents)
-        // Global term ids, through the same byte-keyed table as the chunks (no String hashing).
-        let global = TermInterner()
-        let localToGlobal: [[Int32]] = chunks.map { chunk in
-            chunk.terms.map { term in
+        // Global term ids: the first chunk's interner goes on as the index-wide one (its ids stay
+        // as they are), and the other chunks' terms are added to it through the same byte-keyed
+        // table (no String hashing; a String only for a term the first chunk did not have).
+        let global = chunks.first?.interner ?? TermInterner()
+        let localToGlobal: [[Int32]] = chunks.enumerated().map { index, chunk in
+            if index == 0 { return (0..<Int32(chunk.terms.count)).map { $0 } }
+            return chunk.terms.map { term in
                 var term = term
                 return Int32(term.withUTF8 { global.intern($0) })
             }
@@ -432,14 +437,8 @@ public enum SearchIndexBuilder {
         }
         // Byte order (the index's binary search compares bytes), on copies of the bytes; the two
         // halves sort on two cores and are merged.
-        let termBytes = globalTerms.map { Array($0.utf8) }
-        func precedes(_ a: Int, _ b: Int) -> Bool {
-            termBytes[a].withUnsafeBufferPointer { x in
-                termBytes[b].withUnsafeBufferPointer { y in
-                    compareBytes(UnsafeRawBufferPointer(x), UnsafeRawBufferPointer(y)) < 0
-                }
-            }
-        }
+        // (The interner holds every term's bytes in one arena; nothing is interned from here on.)
+        func precedes(_ a: Int, _ b: Int) -> Bool { compareBytes(global.bytes(a), global.bytes(b)) < 0 }
         let middle = termCount / 2
         let halves = [0..<middle, middle..<termCount].parallelMap { range in Array(range).sorted(by: precedes) }
         var order: [Int] = []

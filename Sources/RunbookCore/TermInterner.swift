@@ -56,6 +56,11 @@ final class TermInterner {
 
     @inline(__always) func startsPiece(_ id: Int) -> Bool { entries[id].pieceList >= 0 }
 
+    /// Term `id`'s bytes, valid until the next `intern`.
+    @inline(__always) func bytes(_ id: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: arena + entries[id].start, count: Int(entries[id].length))
+    }
+
     @inline(__always) func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let hash = TermInterner.hash(bytes)
         let mask = slotCount - 1
