@@ -185,6 +185,8 @@ public enum SearchIndexBuilder {
         @exclusivity(unchecked) var parts: [Int32] = []
         /// Positions in `parts` whose term starts a symptom signature's piece.
         @exclusivity(unchecked) var pieceStarts: [Int32] = []
+        /// The symptom matcher's occurrences in the unit (`HashedMatcher.strongSymptoms`).
+        @exclusivity(unchecked) var found: [Int] = []
 
         deinit { slots.deallocate() }
 
@@ -300,7 +302,8 @@ public enum SearchIndexBuilder {
             }
             units.append(UnitResult(line: section.line, section: section.heading?.text, anchor: section.heading?.id, excerpt: excerptText,
                                     length: scratch.parts.count, terms: firstTerm..<flat.termIDs.count, firstPosition: firstPosition,
-                                    symptoms: matcher.strongSymptoms(parts: scratch.parts, starts: scratch.pieceStarts, interner: interner).compactMap { symptomIndex[$0] }.sorted()))
+                                    symptoms: matcher.strongSymptoms(parts: scratch.parts, starts: scratch.pieceStarts, interner: interner, found: &scratch.found)
+                                        .compactMap { symptomIndex[matcher.matcher.ids[$0]] }.sorted()))
         }
 
         // Document-level fields.

@@ -172,11 +172,14 @@ struct HashedMatcher {
         pieceListOfHash = listOfHash
     }
 
-    /// Strong detections (a signature matched) for a unit's parts, given as interned ids;
-    /// `starts` are the positions in `parts` whose term starts a piece.
-    func strongSymptoms(parts: [Int32], starts: [Int32], interner: TermInterner) -> [String] {
+    /// The symptoms (indices into the matcher's `ids`, ascending) that a signature, not a
+    /// hint, matched in a unit's parts, given as interned ids; `starts` are the positions in
+    /// `parts` whose term starts a piece. The same as `SymptomMatcher.score`'s strong ones,
+    /// without the scoring. `found` is the caller's buffer (one per thread): every occurrence
+    /// as piece << 32 | position, sorted, instead of a dictionary of arrays per unit.
+    func strongSymptoms(parts: [Int32], starts: [Int32], interner: TermInterner, found: inout [Int]) -> [Int] {
         if starts.isEmpty { return [] }
-        var occurrences: [Int: [Int]] = [:]
+        found.removeAll(keepingCapacity: true)
         let entries = interner.entries
         parts.withUnsafeBufferPointer { parts in
             for start in starts {
@@ -184,7 +187,7 @@ struct HashedMatcher {
                 let list = Int(entries[Int(parts[position])].pieceList)
                 let lower = candidateBounds[list], upper = candidateBounds[list + 1]
                 for candidate in candidates[lower..<(lower + singleCounts[list])] {
-                    occurrences[candidate, default: []].append(position)
+                    found.append(candidate << 32 | position)
                 }
                 guard position + 1 < parts.count else { continue }
                 // The pieces whose second part is the text's next part.
@@ -205,11 +208,43 @@ struct HashedMatcher {
                         if entries[Int(parts[position + k])].hash != pieceHashes[from + k] { same = false; break }
                         k += 1
                     }
-                    if same { occurrences[candidate, default: []].append(position) }
+                    if same { found.append(candidate << 32 | position) }
                 }
             }
         }
-        if occurrences.isEmpty { return [] }
-        return matcher.score(occurrences: occurrences).filter(\.strong).map(\.id)
+        if found.isEmpty { return [] }
+        found.sort()
+        let pieces = matcher.pieces, signatures = matcher.signatures
+        var matched: [Int] = []
+        found.withUnsafeBufferPointer { found in
+            /// The first occurrence of `piece` at `from` or later, if any.
+            func occurrence(of piece: Int, from: Int) -> Int? {
+                let key = piece << 32 | from
+                var low = 0, high = found.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if found[middle] < key { low = middle + 1 } else { high = middle }
+                }
+                return low < found.count && found[low] >> 32 == piece ? found[low] & 0xFFFF_FFFF : nil
+            }
+            var i = 0
+            while i < found.count {
+                let first = found[i] >> 32
+                for signatureIndex in matcher.signaturesByFirstPiece[first] {
+                    let signature = signatures[signatureIndex]
+                    guard !signature.isHint, !matched.contains(signature.symptom) else { continue }
+                    // In order: each piece starts after the previous one ended.
+                    var from = 0
+                    var complete = true
+                    for piece in signature.pieces {
+                        guard let start = occurrence(of: piece, from: from) else { complete = false; break }
+                        from = start + pieces[piece].count
+                    }
+                    if complete { matched.append(signature.symptom) }
+                }
+                while i < found.count, found[i] >> 32 == first { i += 1 }
+            }
+        }
+        return matched.sorted()
     }
 }
