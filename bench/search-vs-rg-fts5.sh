@@ -31,7 +31,7 @@ SITE=$WORK/search-site-$DOCS
 # A fresh folder each run: deleting 10,000 files slows file creation on ext4 for a while.
 [ -d "$SITE" ] && mv "$SITE" "$SITE.old.$$" && (rm -rf "$SITE.old.$$" &)
 echo "== build with the index ($DOCS documents); the index's own stages:"
-"$RUNBOOK" build --source "$CORPUS" --out "$SITE" --timings 2>&1 | grep -E "search index|symptom pages|write the search|built "
+"$RUNBOOK" build --source "$CORPUS" --out "$SITE" --timings 2>&1 | grep -E "search index|symptom pages|copy files|built "
 INDEX=$SITE/search/index.rbx
 export XDG_CACHE_HOME=$WORK/cache
 "$RUNBOOK" search --source "$CORPUS" --limit 1 "$QUERY" >/dev/null 2>&1 || true   # warm the cached index
@@ -60,10 +60,14 @@ PY
 # with --no-search (order alternating), medians of the wall times. Every build writes a new
 # folder and all are deleted at the end: deleting a site while the next one is written slows
 # file creation on ext4 by seconds, and the bigger site (with the index) would pay more.
+# BUILD_OUT puts the sites elsewhere, say on a tmpfs (BUILD_OUT=/dev/shm/runbook-cost): after
+# many sites were written and deleted, ext4's inode allocator on this VM spends seconds of
+# system time per build looking past recently deleted inodes, which says more about the disk's
+# history than about runbook.
 BUILD_RUNS=${BUILD_RUNS:-5}
-echo "== build time the index adds ($DOCS documents, $BUILD_RUNS rounds, alternating)"
+OUTS=${BUILD_OUT:-$WORK/index-cost-sites}
+echo "== build time the index adds ($DOCS documents, $BUILD_RUNS rounds, alternating, sites in $OUTS)"
 TIMES=$WORK/index-cost-$DOCS.tsv
-OUTS=$WORK/index-cost-sites
 rm -rf "$OUTS" && mkdir -p "$OUTS" && sync
 : > "$TIMES"
 for round in $(seq 1 "$BUILD_RUNS"); do

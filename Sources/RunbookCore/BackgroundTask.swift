@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Work started on another thread at once, whose result (or error) is waited for later: the
 /// search index builds while the pages render.
@@ -27,4 +28,23 @@ final class BackgroundTask<Value>: @unchecked Sendable {
 private struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
+}
+
+/// The first of the errors that threads report (later ones are dropped): for work spread
+/// over threads that cannot throw across them.
+final class FirstFailure: @unchecked Sendable {
+    private let lock = NSLock()
+    private var message: String?
+
+    func record(_ message: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if self.message == nil { self.message = message }
+    }
+
+    var first: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return message
+    }
 }

@@ -97,16 +97,7 @@ public enum SiteBuilder {
         let displayPrefix = model.displayPrefix
         clock.lap("model and links")
 
-        // The search index builds on its own thread while the pages render: only the symptom
-        // pages need it (the team's documents about each symptom), and they render last.
         let searchable = documents.indices.filter { SearchIndexBuilder.indexes(documents[$0]) }
-        let indexTask = BackgroundTask<(SearchIndexContent, [(path: String, bytes: [UInt8])])?> {
-            guard options.search else { return nil }
-            let manifest = try SourceManifest.scan(root: options.source, excluding: options.output)
-            let indexed = searchable.map { documents[$0] }
-            let content = SearchIndexBuilder.build(documents: indexed, urls: indexed.map(\.outputPath), manifest: manifest)
-            return (content, SiteSearch.files(for: content))
-        }
         var renderer = SiteRenderer(catalog: catalog, resolver: resolver, templates: templates, build: build,
                                     hrefs: analyses.map(\.hrefs))
         renderer.hasSearch = options.search
@@ -127,12 +118,29 @@ public enum SiteBuilder {
 
         // Render, read back and write every page, on every core.
         let staging = try OutputFolder.makeStaging(for: options.output)
+        let stagingPath = staging.path
+        // The search index builds on its own thread while the pages render, and writes its
+        // files as it makes them: only the symptom pages need it (the team's documents about
+        // each symptom), and they render last.
+        let searchFailures = FirstFailure()
+        let indexTask = BackgroundTask<(content: SearchIndexContent, paths: [String])?> {
+            guard options.search else { return nil }
+            let manifest = try SourceManifest.scan(root: options.source, excluding: options.output)
+            let indexed = searchable.map { documents[$0] }
+            let content = SearchIndexBuilder.build(documents: indexed, urls: indexed.map(\.outputPath), manifest: manifest)
+            for folder in SiteSearch.folders {
+                try FileManager.default.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
+            }
+            let paths = SiteSearch.write(for: content) { path, bytes in
+                do { try FileWriter.write(bytes, to: stagingPath + "/" + path) } catch { searchFailures.record("\(error)") }
+            }
+            return (content, paths)
+        }
         do {
             let folders = Set(pagePaths.map { ($0 as NSString).deletingLastPathComponent })
             for folder in folders.sorted() where !folder.isEmpty {
                 try FileManager.default.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
             }
-            let stagingPath = staging.path
             typealias Written = (ids: Set<String>, references: [PageInspection.Reference], error: String?)
             func renderAll(_ positions: [Int], with renderer: SiteRenderer) -> [Written] {
                 positions.parallelMap(chunkState: {
@@ -161,7 +169,7 @@ public enum SiteBuilder {
             clock.lap("render, inspect and write pages (and build the search index)")
             let indexed = try indexTask.wait()
             clock.lap("wait for the search index")
-            if let (content, _) = indexed {
+            if let content = indexed?.content {
                 var symptomDocuments: [String: [Int]] = [:]
                 for (index, symptom) in content.symptoms.enumerated() {
                     var members = Set(content.symptomDocuments[index])
@@ -192,18 +200,12 @@ public enum SiteBuilder {
                 files.insert(path)
             }
 
-            let searchFiles = indexed?.1 ?? []
-            for folder in Set(searchFiles.map { ($0.path as NSString).deletingLastPathComponent }).sorted() {
-                try FileManager.default.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
-            }
-            let failures = searchFiles.parallelMap { file -> String? in
-                do { try FileWriter.write(file.bytes, to: stagingPath + "/" + file.path); return nil } catch { return "\(error)" }
-            }
-            if let failure = failures.compactMap({ $0 }).first {
+            // The index's files were written while the pages rendered.
+            if let failure = searchFailures.first {
                 throw OutputFolderError.cannotPublish(options.outputDisplay, reason: failure)
             }
-            files.formUnion(searchFiles.map(\.path))
-            clock.lap("copy files, write the search index")
+            files.formUnion(indexed?.paths ?? [])
+            clock.lap("copy files")
             if options.verify {
                 var ids: [String: Set<String>] = [:]
                 for (path, page) in zip(pagePaths, written) { ids[path] = page.ids }
@@ -257,6 +259,9 @@ public enum SiteBuilder {
             try OutputFolder.publish(staging: staging, to: options.output, outputDisplay: options.outputDisplay)
             clock.lap("publish")
         } catch {
+            // The index may still be writing into the staging folder: it finishes first. Its
+            // own error, if any, is not the one to report.
+            _ = try? indexTask.wait()
             OutputFolder.discard(staging)
             throw error
         }

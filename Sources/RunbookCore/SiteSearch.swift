@@ -26,10 +26,16 @@ public enum SiteSearch {
         return Int(hash % UInt32(count))
     }
 
-    /// Relative path → contents of every file of the site's index (the `.rbx` included).
-    public static func files(for content: SearchIndexContent) -> [(path: String, bytes: [UInt8])] {
-        // The index file is written on its own thread while the shards are made on the others.
-        let indexBytes = BackgroundTask { content.fileBytes() }
+    /// The folders the index's files go in, parents first.
+    public static let folders = [folder, folder + "/t", folder + "/s", folder + "/r"]
+
+    /// Makes every file of the site's index (the `.rbx` included) and hands each to `write`
+    /// with its path relative to the site root as soon as it is made, so that the 100 MB of
+    /// them at 10,000 documents are never all in memory. `write` is called from several threads
+    /// at once, once per file. Returns the paths, in a fixed order.
+    public static func write(for content: SearchIndexContent, _ write: @escaping (String, [UInt8]) -> Void) -> [String] {
+        // The index file is made on its own thread while the shards are made on the others.
+        let indexBytes = BackgroundTask { write(indexFile, content.fileBytes()) }
         var files: [(String, [UInt8])] = []
         let postingBytes = content.terms.reduce(0) { $0 + $1.postings.count } + content.documentTerms.reduce(0) { $0 + $1.postings.count }
         let shardCount = max(1, (postingBytes + shardTargetBytes - 1) / shardTargetBytes)
@@ -74,7 +80,7 @@ public enum SiteSearch {
             Base64.append(term.postings, to: &out)
             out += "\"]".utf8
         }
-        let shards: [[UInt8]] = Array(0..<shardCount).parallelMap { index in
+        let shards: [String] = Array(0..<shardCount).parallelMap { index in
             var out: [UInt8] = Array("RunbookSearch.terms(\(index),{".utf8)
             // Each entry: the quoted term, `:[df,"…"]` with the postings in base64, a comma.
             func size(_ term: (term: String, df: Int, postings: [UInt8])) -> Int {
@@ -92,9 +98,10 @@ public enum SiteSearch {
                 append(content.documentTerms[member], to: &out)
             }
             out += "});\n".utf8
-            return out
+            let path = "\(folder)/t/\(index).js"
+            write(path, out)
+            return path
         }
-        for (index, bytes) in shards.enumerated() { files.append(("\(folder)/t/\(index).js", bytes)) }
 
         // Symptom lists: documents and units about each symptom.
         for (index, _) in content.symptoms.enumerated() {
@@ -109,7 +116,7 @@ public enum SiteSearch {
         }
 
         // Records, in chunks of documents with their sections, on every core.
-        let recordChunks: [(String, [UInt8])] = Array(stride(from: 0, to: content.documents.count, by: documentsPerChunk)).parallelMap { start in
+        let recordChunks: [String] = Array(stride(from: 0, to: content.documents.count, by: documentsPerChunk)).parallelMap { start in
             let documents = content.documents[start..<min(start + documentsPerChunk, content.documents.count)]
             let records = documents.map { document in
                 "[\(JSON.string(document.kind.rawValue)),\(JSON.string(document.path)),\(JSON.string(document.title)),"
@@ -134,12 +141,14 @@ public enum SiteSearch {
                 out += "]]".utf8
             }
             out += "]);\n".utf8
-            return ("\(folder)/r/\(chunk).js", out)
+            let path = "\(folder)/r/\(chunk).js"
+            write(path, out)
+            return path
         }
-        files += recordChunks
-        // `fileBytes` cannot throw: the task's error case is unreachable.
-        files.append((indexFile, (try? indexBytes.wait()) ?? content.fileBytes()))
-        return files
+        for (path, bytes) in files { write(path, bytes) }
+        // The task's work cannot throw: waiting only orders it before the return.
+        do { try indexBytes.wait() } catch { preconditionFailure("making the index file cannot fail") }
+        return files.map(\.0) + shards + recordChunks + [indexFile]
     }
 }
 
