@@ -269,7 +269,8 @@ public enum SearchIndexBuilder {
                     // Bytes, line breaks as spaces; only the head of a run can reach the excerpt.
                     if !excerpt.isEmpty { excerpt.append(0x20) }
                     let from = excerpt.count
-                    excerpt += run.text.utf8.prefix(excerptLength * 2)
+                    var text = run.text
+                    text.withUTF8 { excerpt += UnsafeBufferPointer(rebasing: $0.prefix(excerptLength * 2)) }
                     excerpt.withUnsafeMutableBufferPointer { bytes in
                         for i in from..<bytes.count where bytes[i] == 0x0A || bytes[i] == 0x0D { bytes[i] = 0x20 }
                     }

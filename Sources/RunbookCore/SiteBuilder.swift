@@ -119,68 +119,76 @@ public enum SiteBuilder {
         // Render, read back and write every page, on every core.
         let staging = try OutputFolder.makeStaging(for: options.output)
         let stagingPath = staging.path
-        // The search index builds on its own thread while the pages render, and writes its
-        // files as it makes them: only the symptom pages need it (the team's documents about
-        // each symptom), and they render last.
+        do {
+            let folders = Set(pagePaths.map { ($0 as NSString).deletingLastPathComponent })
+            for folder in folders.sorted() where !folder.isEmpty {
+                try FileManager.default.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
+            }
+        } catch {
+            OutputFolder.discard(staging)
+            throw error
+        }
+        typealias Written = (ids: Set<String>, references: [PageInspection.Reference], error: String?)
+        func renderAll(_ positions: [Int], with renderer: SiteRenderer) -> [Written] {
+            positions.parallelMap(chunkState: {
+                var copy = renderer
+                copy.templates = renderer.templates.privateCopy()
+                return copy
+            }) { chunkRenderer, position in
+                let html = chunkRenderer.render(jobs[position])
+                let inspection = options.verify ? HTMLInspector.inspect(html) : PageInspection()
+                do {
+                    try FileWriter.write(html, to: stagingPath + "/" + pagePaths[position])
+                    return (inspection.ids, inspection.references, nil)
+                } catch {
+                    return (inspection.ids, inspection.references, "\(error)")
+                }
+            }
+        }
+        // The symptom pages list the team's documents about each symptom, which the index finds.
+        let needsIndex = jobs.indices.filter { position in
+            if case .document(let index) = jobs[position] { return documents[index].kind == .symptom }
+            return false
+        }
+        // The search index builds on its own thread while the other pages render; then, still
+        // beside them, it renders the symptom pages and writes its own files as it makes them.
         let searchFailures = FirstFailure()
-        let indexTask = BackgroundTask<(content: SearchIndexContent, paths: [String])?> {
+        let baseRenderer = renderer
+        let indexTask = BackgroundTask<(content: SearchIndexContent, paths: [String], symptomPages: [Written])?> {
             guard options.search else { return nil }
             let manifest = try SourceManifest.scan(root: options.source, excluding: options.output)
             let indexed = searchable.map { documents[$0] }
             let content = SearchIndexBuilder.build(documents: indexed, urls: indexed.map(\.outputPath), manifest: manifest)
+            var symptomDocuments: [String: [Int]] = [:]
+            for (index, symptom) in content.symptoms.enumerated() {
+                var members = Set(content.symptomDocuments[index])
+                for unit in content.symptomUnits[index] { members.insert(content.units[unit].document) }
+                // The index counts only the searchable documents; the pages count them all.
+                symptomDocuments[symptom.id] = members.map { searchable[$0] }.filter { documents[$0].kind != .symptom }.sorted()
+            }
+            var symptomRenderer = baseRenderer
+            symptomRenderer.symptomDocuments = symptomDocuments
+            let symptomPages = renderAll(needsIndex, with: symptomRenderer)
             for folder in SiteSearch.folders {
                 try FileManager.default.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
             }
             let paths = SiteSearch.write(for: content) { path, bytes in
                 do { try FileWriter.write(bytes, to: stagingPath + "/" + path) } catch { searchFailures.record("\(error)") }
             }
-            return (content, paths)
+            return (content, paths, symptomPages)
         }
         do {
-            let folders = Set(pagePaths.map { ($0 as NSString).deletingLastPathComponent })
-            for folder in folders.sorted() where !folder.isEmpty {
-                try FileManager.default.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
-            }
-            typealias Written = (ids: Set<String>, references: [PageInspection.Reference], error: String?)
-            func renderAll(_ positions: [Int], with renderer: SiteRenderer) -> [Written] {
-                positions.parallelMap(chunkState: {
-                    var copy = renderer
-                    copy.templates = renderer.templates.privateCopy()
-                    return copy
-                }) { chunkRenderer, position in
-                    let html = chunkRenderer.render(jobs[position])
-                    let inspection = options.verify ? HTMLInspector.inspect(html) : PageInspection()
-                    do {
-                        try FileWriter.write(html, to: stagingPath + "/" + pagePaths[position])
-                        return (inspection.ids, inspection.references, nil)
-                    } catch {
-                        return (inspection.ids, inspection.references, "\(error)")
-                    }
-                }
-            }
-            let needsIndex = jobs.indices.filter { position in
-                if case .document(let index) = jobs[position] { return documents[index].kind == .symptom }
-                return false
-            }
             let needsIndexSet = Set(needsIndex)
             var written = [Written](repeating: ([], [], nil), count: jobs.count)
             let first = jobs.indices.filter { !needsIndexSet.contains($0) }
             for (position, result) in zip(first, renderAll(first, with: renderer)) { written[position] = result }
-            clock.lap("render, inspect and write pages (and build the search index)")
+            clock.lap("render, inspect and write pages (and build the search index, render the symptom pages)")
             let indexed = try indexTask.wait()
             clock.lap("wait for the search index")
-            if let content = indexed?.content {
-                var symptomDocuments: [String: [Int]] = [:]
-                for (index, symptom) in content.symptoms.enumerated() {
-                    var members = Set(content.symptomDocuments[index])
-                    for unit in content.symptomUnits[index] { members.insert(content.units[unit].document) }
-                    // The index counts only the searchable documents; the pages count them all.
-                    symptomDocuments[symptom.id] = members.map { searchable[$0] }.filter { documents[$0].kind != .symptom }.sorted()
-                }
-                renderer.symptomDocuments = symptomDocuments
-            }
-            for (position, result) in zip(needsIndex, renderAll(needsIndex, with: renderer)) { written[position] = result }
-            clock.lap("symptom pages (their lists come from the index)")
+            // Without the index (--no-search), the symptom pages list nothing and render now.
+            let symptomPages = indexed?.symptomPages ?? renderAll(needsIndex, with: renderer)
+            for (position, result) in zip(needsIndex, symptomPages) { written[position] = result }
+            clock.lap("symptom pages without the index")
             if let failure = written.compactMap(\.error).first {
                 throw OutputFolderError.cannotPublish(options.outputDisplay, reason: failure)
             }
