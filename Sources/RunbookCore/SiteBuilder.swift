@@ -154,7 +154,9 @@ public enum SiteBuilder {
         // beside them, it renders the symptom pages and writes its own files as it makes them.
         let searchFailures = FirstFailure()
         let baseRenderer = renderer
-        let indexTask = BackgroundTask<(content: SearchIndexContent, paths: [String], symptomPages: [Written])?> {
+        // It returns only the paths and the symptom pages: the index itself (hundreds of
+        // thousands of terms) is freed on that thread, not at the end of the build.
+        let indexTask = BackgroundTask<(paths: [String], symptomPages: [Written])?> {
             guard options.search else { return nil }
             let manifest = try SourceManifest.scan(root: options.source, excluding: options.output)
             let indexed = searchable.map { documents[$0] }
@@ -175,7 +177,7 @@ public enum SiteBuilder {
             let paths = SiteSearch.write(for: content) { path, bytes in
                 do { try FileWriter.write(bytes, to: stagingPath + "/" + path) } catch { searchFailures.record("\(error)") }
             }
-            return (content, paths, symptomPages)
+            return (paths, symptomPages)
         }
         do {
             let needsIndexSet = Set(needsIndex)
