@@ -185,6 +185,8 @@ public enum SearchIndexBuilder {
         @exclusivity(unchecked) var parts: [Int32] = []
         /// Positions in `parts` whose term starts a symptom signature's piece.
         @exclusivity(unchecked) var pieceStarts: [Int32] = []
+        /// Front matter `symptoms:` text → the symptom it shows, if any (`nil` inside: none).
+        @exclusivity(unchecked) var symptomOfText: [String: Int?] = [:]
         /// The symptom matcher's occurrences in the unit (`HashedMatcher.strongSymptoms`).
         @exclusivity(unchecked) var found: [Int] = []
 
@@ -332,8 +334,13 @@ public enum SearchIndexBuilder {
         for entry in meta.symptoms {
             if let index = symptomIndex[entry.value.trimmed().lowercased()] {
                 symptoms.insert(index)
-            } else if let best = matcher.matcher.detect(entry.value).first(where: \.strong), let index = symptomIndex[best.id] {
-                symptoms.insert(index)
+            } else if let detected = scratch.symptomOfText[entry.value] {
+                if let detected { symptoms.insert(detected) }
+            } else {
+                // Teams repeat the same error lines across documents: each is matched once per thread.
+                let best = matcher.matcher.detect(entry.value).first(where: \.strong).flatMap { symptomIndex[$0.id] }
+                scratch.symptomOfText[entry.value] = .some(best)
+                if let best { symptoms.insert(best) }
             }
         }
         return DocumentResult(units: units, length: length, terms: docTerms.sorted { $0.key < $1.key }.map { (Int32($0.key), $0.value) },
