@@ -224,6 +224,12 @@ public enum SearchIndexBuilder {
     static func sections(of document: Document) -> [(line: Int, heading: Heading?, runs: [Run])] {
         var out: [(line: Int, heading: Heading?, runs: [Run])] = [(document.bodyLineOffset + 1, nil, [])]
         var headingIndex = 0
+        // Children are visited in place, not copied one by one (a copy retains every field).
+        func visitChildren(of node: MarkdownNode) {
+            node.children.withUnsafeBufferPointer { children in
+                for index in children.indices { visit(children[index]) }
+            }
+        }
         func visit(_ node: MarkdownNode) {
             switch node.kind {
             case .heading:
@@ -240,17 +246,17 @@ public enum SearchIndexBuilder {
                 break
             case .tableRow(isHeader: true):
                 let before = out[out.count - 1].runs.count
-                for child in node.children { visit(child) }
+                visitChildren(of: node)
                 for index in before..<out[out.count - 1].runs.count { out[out.count - 1].runs[index].inExcerpt = false }
             case .paragraph, .item, .tableCell:
-                for child in node.children { visit(child) }
+                visitChildren(of: node)
                 // A block boundary: phrases do not run across it.
                 out[out.count - 1].runs.append(Run(text: "", weight: 0))
             default:
-                for child in node.children { visit(child) }
+                visitChildren(of: node)
             }
         }
-        for child in document.body.children { visit(child) }
+        visitChildren(of: document.body)
         // The part before the first heading is dropped when it is empty (or only the title H1).
         if out.count > 1, out[0].runs.allSatisfy({ $0.text.isEmpty }) { out.removeFirst() }
         return out
@@ -449,7 +455,17 @@ public enum SearchIndexBuilder {
         // Byte order (the index's binary search compares bytes), on copies of the bytes; the two
         // halves sort on two cores and are merged.
         // (The interner holds every term's bytes in one arena; nothing is interned from here on.)
-        func precedes(_ a: Int, _ b: Int) -> Bool { compareBytes(global.bytes(a), global.bytes(b)) < 0 }
+        // Each term's first 8 bytes as a number (big-endian, zero-padded, which keeps byte order)
+        // decide most comparisons without touching the bytes.
+        let prefixes: [UInt64] = (0..<termCount).map { id in
+            var key: UInt64 = 0
+            let bytes = global.bytes(id)
+            for index in 0..<8 { key = key << 8 | UInt64(index < bytes.count ? bytes[index] : 0) }
+            return key
+        }
+        func precedes(_ a: Int, _ b: Int) -> Bool {
+            prefixes[a] != prefixes[b] ? prefixes[a] < prefixes[b] : compareBytes(global.bytes(a), global.bytes(b)) < 0
+        }
         let middle = termCount / 2
         let halves = [0..<middle, middle..<termCount].parallelMap { range in Array(range).sorted(by: precedes) }
         var order: [Int] = []
