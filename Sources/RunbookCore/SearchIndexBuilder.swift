@@ -481,9 +481,13 @@ public enum SearchIndexBuilder {
         // Terms only in titles and front matter have document postings, not unit ones.
         let listed = order.filter { documentFrequency[$0] > 0 }
         let halfway = listed.count / 2
-        content.terms = [listed[..<halfway], listed[halfway...]].parallelMap { ids in
-            ids.map { id in (globalTerms[id], documentFrequency[id], ChunkPostings.join(pieces, term: id, locals: globalToLocal)) }
-        }.flatMap { $0 }
+        // Labelled as `terms` is, so that the halves join without a cast of every entry.
+        typealias TermEntry = (term: String, df: Int, postings: [UInt8])
+        let termHalves: [[TermEntry]] = [listed[..<halfway], listed[halfway...]].parallelMap { ids in
+            ids.map { id -> TermEntry in (globalTerms[id], documentFrequency[id], ChunkPostings.join(pieces, term: id, locals: globalToLocal)) }
+        }
+        content.terms.reserveCapacity(listed.count)
+        for half in termHalves { content.terms += half }
 
         var listOfTerm = [Int](repeating: -1, count: termCount)
         var documentLists: [(term: String, df: Int, last: Int, writer: ByteWriter)] = []
