@@ -355,7 +355,8 @@ struct SiteRenderer: Sendable {
             html += "\">"
             html += HTML.escape(document.title)
             html += "</a>"
-            if let app = appTitle(document.app), !app.isEmpty {
+            // An application's own page needs no "· application" after its name.
+            if !document.isAppIndex, let app = appTitle(document.app), !app.isEmpty {
                 html += " <span class=\"meta\">\u{B7} "
                 html += HTML.escape(app)
                 html += "</span>"

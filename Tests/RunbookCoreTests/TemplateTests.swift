@@ -39,7 +39,7 @@ import Testing
 
     @Test func aSymptomPageListsTheTeamsDocumentsReadyMadeAndRowByRow() throws {
         let source = try TempFolder([
-            "api/index.md": "---\ntitle: API & Co\n---\n",
+            "api/index.md": "---\ntitle: API & Co\n---\nIt answers connection refused while it starts.\n",
             "api/a.md": "---\ntitle: A <db>\n---\n## Steps\nThe client said: connection refused.\n",
             "postmortems/2026-01-02-b.md": "---\ntitle: B\ndate: 2026-01-02\nsymptoms: [conn-refused]\n---\nIt broke.\n",
         ])
@@ -50,6 +50,8 @@ import Testing
         let page = try String(contentsOf: out.appendingPathComponent("symptoms/conn-refused.html"), encoding: .utf8)
         #expect(page.contains(#"<li><span class="badge kind-badge">Runbook</span> <a href="../api/a.html">A &lt;db&gt;</a> <span class="meta">· API &amp; Co</span></li>"#))
         #expect(page.contains(#"<li><span class="badge kind-badge">Postmortem</span> <a href="../postmortems/2026-01-02-b.html">B</a></li>"#))
+        // The application's own page is listed by its name alone.
+        #expect(page.contains(#"<li><span class="badge kind-badge">Application</span> <a href="../api/index.html">API &amp; Co</a></li>"#))
 
         // A team template that walks the rows itself still gets every one, with its keys.
         let overrides = try TempFolder([
@@ -60,7 +62,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: customOut) }
         #expect(custom.published)
         let customPage = try String(contentsOf: customOut.appendingPathComponent("symptoms/conn-refused.html"), encoding: .utf8)
-        #expect(customPage.contains("<p>2 rows</p>"))
+        #expect(customPage.contains("<p>3 rows</p>"))
         #expect(customPage.contains("<li>Runbook|A &lt;db&gt;|../api/a.html|API &amp; Co</li>"))
         #expect(customPage.contains("<li>Postmortem|B|../postmortems/2026-01-02-b.html|</li>"))
         let other = try String(contentsOf: customOut.appendingPathComponent("symptoms/cors.html"), encoding: .utf8)
