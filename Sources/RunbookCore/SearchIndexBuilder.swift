@@ -77,8 +77,8 @@ public enum SearchIndexBuilder {
     public static let b = 0.75
     /// Positions kept per part and unit, for the phrase and proximity boost (two bits hold it).
     public static let storedPositions = 3
-    /// Chunks of documents per core for analysis: enough to balance the cores, few enough that
-    /// merging the chunks' term tables stays cheap.
+    /// Chunks of documents per core for analysis: one, so that the fewest term tables are made
+    /// and merged (the site build renders pages beside it, which keeps the cores busy anyway).
     static let analysisChunksPerCore = 1
     /// Characters of section text kept for the site's result list.
     static let excerptLength = 140
@@ -368,8 +368,8 @@ public enum SearchIndexBuilder {
         let symptomDocument = Dictionary(documents.compactMap { document in document.symptomID.map { ($0, document) } },
                                          uniquingKeysWith: { first, _ in first })
 
-        // Analysis in a few chunks per core, each with its own interner (one String per distinct
-        // term and chunk, not per occurrence); ids are then mapped to global ones.
+        // Analysis in chunks (`analysisChunksPerCore`), each with its own interner (one String per
+        // distinct term and chunk, not per occurrence); ids are then mapped to global ones.
         let hashed = HashedMatcher(matcher)
         let pieceLists = hashed.pieceListOfHash
         let chunkCount = max(1, min(documents.count, ProcessInfo.processInfo.activeProcessorCount * analysisChunksPerCore))
@@ -452,11 +452,10 @@ public enum SearchIndexBuilder {
         for (chunk, mapping) in localToGlobal.enumerated() {
             for (local, global) in mapping.enumerated() { documentFrequency[Int(global)] += Int(pieces[chunk].unitCounts[local]) }
         }
-        // Byte order (the index's binary search compares bytes), on copies of the bytes; the two
-        // halves sort on two cores and are merged.
-        // (The interner holds every term's bytes in one arena; nothing is interned from here on.)
-        // Each term's first 8 bytes as a number (big-endian, zero-padded, which keeps byte order)
-        // decide most comparisons without touching the bytes.
+        // Byte order (the index's binary search compares bytes), on the interner's own copy of
+        // the bytes (one arena; nothing is interned from here on); the two halves sort on two
+        // cores and are merged. Each term's first 8 bytes as a number (big-endian, zero-padded,
+        // which keeps byte order) decide most comparisons without touching the bytes.
         let prefixes: [UInt64] = (0..<termCount).map { id in
             var key: UInt64 = 0
             let bytes = global.bytes(id)

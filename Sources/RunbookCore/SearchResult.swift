@@ -179,40 +179,21 @@ extension SearchResponse {
 enum JSON {
     static func string(_ text: String) -> String {
         // Most strings (terms, paths) need no escaping: checked on bytes, copied whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
-            return "\"" + text + "\""
-        }
-        // On bytes: the site's script shards escape about a million strings at 10,000 documents.
-        var out: [UInt8] = [0x22]
+        if !text.utf8.contains(where: needsCare) { return "\"" + text + "\"" }
+        var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count + 16)
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        let bytes = Array(text.utf8)
-        var i = 0
-        while i < bytes.count {
-            let byte = bytes[i]
-            switch byte {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, 0x6E]
-            case 0x0D: out += [0x5C, 0x72]
-            case 0x09: out += [0x5C, 0x74]
-            case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
-                // U+2028 and U+2029 end a line in older JavaScript.
-                out += Array((bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
-                i += 2
-            case ..<0x20:
-                out += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default:
-                out.append(byte)
-            }
-            i += 1
-        }
-        out.append(0x22)
+        append(text, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `string(text)`'s bytes appended to a buffer, escaping as `string` does, without making a
-    /// String (the site's shards and records write about a million of them).
+    /// Everything that needs care is below 0x20, a quote, a backslash, or the lead byte of
+    /// U+2028/U+2029.
+    @inline(__always) private static func needsCare(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2
+    }
+
+    /// `string(text)`'s bytes appended to a buffer (on bytes, without making a String: the site's
+    /// shards and records write about a million of them).
     static func append(_ text: String, to out: inout [UInt8]) {
         let done: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in append(bytes, to: &out) }
         if done == nil { Array(text.utf8).withUnsafeBufferPointer { append($0, to: &out) } }
@@ -226,8 +207,7 @@ enum JSON {
         var clean = i  // start of the run not yet copied
         while i < bytes.endIndex {
             let byte = bytes[i]
-            // Everything that needs care is below 0x20, a quote, a backslash or U+2028/U+2029.
-            guard byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2 else { i += 1; continue }
+            guard needsCare(byte) else { i += 1; continue }
             var escape: (UInt8, UInt8)? = nil
             var skip = 1
             switch byte {

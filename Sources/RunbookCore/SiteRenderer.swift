@@ -219,14 +219,24 @@ struct SiteRenderer: Sendable {
         return ["title": app?.title ?? id, "url": encoded(app?.outputPath ?? "index.html")]
     }
 
+    /// Where a document's row in a list links: an application's overview is its application's page.
+    private func listURL(_ document: Document) -> String {
+        encoded(document.isAppIndex ? (document.app.flatMap(catalog.app)?.outputPath ?? document.outputPath) : document.outputPath)
+    }
+
+    /// The badge on a document's row in a list.
+    private func listKindLabel(_ document: Document) -> String {
+        document.isAppIndex ? "Application" : document.kind.label
+    }
+
     /// A document as a row of a list.
     private func item(_ index: Int) -> [String: Any] {
         let document = catalog.documents[index]
         var item: [String: Any] = [
             "title": document.title,
-            "url": encoded(document.isAppIndex ? (document.app.flatMap(catalog.app)?.outputPath ?? document.outputPath) : document.outputPath),
+            "url": listURL(document),
             "kind": document.kind.rawValue,
-            "kindLabel": document.isAppIndex ? "Application" : document.kind.label,
+            "kindLabel": listKindLabel(document),
             "alerts": document.meta.alerts.map(\.value),
             "overdue": catalog.review[index].isOverdue,
         ]
@@ -346,12 +356,11 @@ struct SiteRenderer: Sendable {
         let escapedRoot = HTML.escape(root)
         for index in members {
             let document = catalog.documents[index]
-            let url = encoded(document.isAppIndex ? (document.app.flatMap(catalog.app)?.outputPath ?? document.outputPath) : document.outputPath)
             html += "<li><span class=\"badge kind-badge\">"
-            html += HTML.escape(document.isAppIndex ? "Application" : document.kind.label)
+            html += HTML.escape(listKindLabel(document))
             html += "</span> <a href=\""
             html += escapedRoot
-            html += HTML.escape(url)
+            html += HTML.escape(listURL(document))
             html += "\">"
             html += HTML.escape(document.title)
             html += "</a>"

@@ -162,6 +162,17 @@ public struct SymptomMatcher: Sendable {
         return score(occurrences: occurrences)
     }
 
+    /// Whether a signature's pieces occur in order, each starting after the previous one ended;
+    /// `occurrence(piece, from)` is where `piece` first starts at `from` or later.
+    @inline(__always) func matches(_ signature: Signature, occurrence: (_ piece: Int, _ from: Int) -> Int?) -> Bool {
+        var from = 0
+        for piece in signature.pieces {
+            guard let start = occurrence(piece, from) else { return false }
+            from = start + pieces[piece].count
+        }
+        return true
+    }
+
     /// Scores the symptoms from where each piece occurs (start positions, ascending).
     func score(occurrences: [Int: [Int]]) -> [Detection] {
         var longest = [Int](repeating: 0, count: ids.count)
@@ -169,14 +180,7 @@ public struct SymptomMatcher: Sendable {
         var hints = [Int](repeating: 0, count: ids.count)
         for signatureIndex in occurrences.keys.sorted().flatMap({ signaturesByFirstPiece[$0] }) {
             let signature = signatures[signatureIndex]
-            // In order: each piece starts after the previous one ended.
-            var from = 0
-            var found = true
-            for piece in signature.pieces {
-                guard let start = occurrences[piece]?.first(where: { $0 >= from }) else { found = false; break }
-                from = start + pieces[piece].count
-            }
-            guard found else { continue }
+            guard matches(signature, occurrence: { piece, from in occurrences[piece]?.first(where: { $0 >= from }) }) else { continue }
             if signature.isHint {
                 hints[signature.symptom] += 1
             } else {

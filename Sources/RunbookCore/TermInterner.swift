@@ -117,9 +117,9 @@ final class TermInterner {
     }
 }
 
-/// The symptom matcher over term hashes, for indexing: the same signatures and scoring as
-/// `SymptomMatcher.detect`, tried only where a part starts a piece. Flat tables: this runs for
-/// every unit of the corpus.
+/// The symptom matcher over term hashes, for indexing: the same signatures as
+/// `SymptomMatcher.detect`, tried only where a part starts a piece, for the strong symptoms
+/// only (no scores). Flat tables: this runs for every unit of the corpus.
 struct HashedMatcher {
     let matcher: SymptomMatcher
     /// Piece `p`'s part hashes are `pieceHashes[pieceBounds[p]..<pieceBounds[p + 1]]`.
@@ -214,7 +214,7 @@ struct HashedMatcher {
         }
         if found.isEmpty { return [] }
         found.sort()
-        let pieces = matcher.pieces, signatures = matcher.signatures
+        let signatures = matcher.signatures
         var matched: [Int] = []
         found.withUnsafeBufferPointer { found in
             /// The first occurrence of `piece` at `from` or later, if any.
@@ -233,14 +233,7 @@ struct HashedMatcher {
                 for signatureIndex in matcher.signaturesByFirstPiece[first] {
                     let signature = signatures[signatureIndex]
                     guard !signature.isHint, !matched.contains(signature.symptom) else { continue }
-                    // In order: each piece starts after the previous one ended.
-                    var from = 0
-                    var complete = true
-                    for piece in signature.pieces {
-                        guard let start = occurrence(of: piece, from: from) else { complete = false; break }
-                        from = start + pieces[piece].count
-                    }
-                    if complete { matched.append(signature.symptom) }
+                    if matcher.matches(signature, occurrence: occurrence) { matched.append(signature.symptom) }
                 }
                 while i < found.count, found[i] >> 32 == first { i += 1 }
             }

@@ -85,6 +85,7 @@ enum SearchFixtures {
             let parsed = try JSONSerialization.jsonObject(with: Data(out)) as? [String]
             #expect(parsed == [sample], "\(sample.debugDescription) reads back")
         }
+        #expect(JSON.string("say \"no\"\\\n\t\u{2028}\u{1}…") == #""say \"no\"\\\n\t\u2028\u0001…""#)
     }
 
     @Test func base64MatchesFoundation() {
