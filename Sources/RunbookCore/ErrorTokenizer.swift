@@ -96,7 +96,7 @@ public struct ErrorTokenizer: Sendable {
     @inline(__always)
     private static func scan<S: Sink>(_ bytes: UnsafeBufferPointer<UInt8>, firstPosition: Int, into sink: inout S,
                                       part: UnsafeMutablePointer<UInt8>, compound: UnsafeMutablePointer<UInt8>) -> Int {
-        var partLength = 0, compoundLength = 0
+        var compoundLength = 0
         var position = firstPosition
         var compoundParts = 0
         var compoundPosition = 0
@@ -107,16 +107,14 @@ public struct ErrorTokenizer: Sendable {
         var i = 0
 
         @inline(__always) func flushCompound() {
-            if compoundParts >= 2, !compoundTooLong {
-                sink.term(UnsafeBufferPointer(start: compound, count: compoundLength), position: compoundPosition,
+            if compoundParts >= 2, !compoundTooLong, compoundLength <= maximumTermBytes {
+                let length = foldCompound(bytes, compoundStart..<compoundEnd, into: compound)
+                sink.term(UnsafeBufferPointer(start: compound, count: length), position: compoundPosition,
                           isCompound: true, range: compoundStart..<compoundEnd)
             }
             compoundLength = 0
             compoundParts = 0
             compoundTooLong = false
-        }
-        @inline(__always) func appendCompound(_ byte: UInt8) {
-            if compoundLength < maximumTermBytes { compound[compoundLength] = byte; compoundLength += 1 } else { compoundTooLong = true }
         }
 
         while i < count {
@@ -128,7 +126,7 @@ public struct ErrorTokenizer: Sendable {
                     while j < count, isConnector(bytes[j]), j - i < 3 { j += 1 }
                     let run = j - i
                     if run <= 2, j < count, wordCharLength(bytes, j) > 0 {
-                        for k in i..<j { appendCompound(bytes[k]) }
+                        compoundLength += run
                         i = j
                         continue
                     }
@@ -146,29 +144,9 @@ public struct ErrorTokenizer: Sendable {
                 continue
             }
             // A part: word characters, with apostrophes between them.
-            partLength = 0
-            var partTooLong = false
             let partStart = i
-            while i < count {
-                let length = wordCharLength(bytes, i)
-                if length > 0 {
-                    if partLength + length <= maximumTermBytes {
-                        if length == 1 { part[partLength] = lower(bytes[i]) } else { for k in 0..<length { part[partLength + k] = bytes[i + k] } }
-                        partLength += length
-                    } else {
-                        partTooLong = true
-                    }
-                    i += length
-                    continue
-                }
-                let apostrophe = apostropheLength(bytes, i)
-                if apostrophe > 0, partLength > 0 || partTooLong, i + apostrophe < count, wordCharLength(bytes, i + apostrophe) > 0 {
-                    if partLength < maximumTermBytes { part[partLength] = 0x27; partLength += 1 } else { partTooLong = true }
-                    i += apostrophe
-                    continue
-                }
-                break
-            }
+            let (partEnd, partLength, partTooLong) = readPart(bytes, from: i, into: part)
+            i = partEnd
             if compoundParts == 0 {
                 compoundPosition = position
                 compoundStart = partStart
@@ -178,16 +156,77 @@ public struct ErrorTokenizer: Sendable {
             if partTooLong {
                 compoundTooLong = true
             } else {
-                // The part joins the compound in one copy, not byte by byte.
-                let room = maximumTermBytes - compoundLength
-                (compound + compoundLength).update(from: part, count: min(partLength, room))
-                if partLength > room { compoundLength = maximumTermBytes; compoundTooLong = true } else { compoundLength += partLength }
+                compoundLength += partLength  // measured only: `flushCompound` makes the bytes
                 sink.term(UnsafeBufferPointer(start: part, count: partLength), position: position, isCompound: false, range: partStart..<i)
             }
             position += 1
         }
         flushCompound()
         return position
+    }
+
+    /// The part that starts at `start` (a word character): its end, and its folded bytes in
+    /// `part` (at most `maximumTermBytes` of them; `tooLong` when there were more). ASCII
+    /// letters and digits, most of any text, take a short path of their own.
+    @inline(__always)
+    private static func readPart(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int,
+                                 into part: UnsafeMutablePointer<UInt8>) -> (end: Int, length: Int, tooLong: Bool) {
+        let count = bytes.count
+        var i = start, length = 0, tooLong = false
+        while i < count {
+            let byte = bytes[i]
+            if byte < 0x80 {
+                // Digits already have the 0x20 bit, so one `or` folds letters and keeps digits.
+                let folded = byte | 0x20
+                if byte &- 0x30 < 10 || folded &- 0x61 < 26 {
+                    if length < maximumTermBytes { part[length] = folded; length += 1 } else { tooLong = true }
+                    i += 1
+                    continue
+                }
+                if byte != 0x27 { break }  // only an apostrophe may go on with the part
+            }
+            let characterLength = wordCharLength(bytes, i)
+            if characterLength > 0 {
+                if length + characterLength <= maximumTermBytes {
+                    for k in 0..<characterLength { part[length + k] = bytes[i + k] }
+                    length += characterLength
+                } else {
+                    tooLong = true
+                }
+                i += characterLength
+                continue
+            }
+            let apostrophe = apostropheLength(bytes, i)
+            if apostrophe > 0, length > 0 || tooLong, i + apostrophe < count, wordCharLength(bytes, i + apostrophe) > 0 {
+                if length < maximumTermBytes { part[length] = 0x27; length += 1 } else { tooLong = true }
+                i += apostrophe
+                continue
+            }
+            break
+        }
+        return (i, length, tooLong)
+    }
+
+    /// A compound's bytes, made only when it ends with two parts or more (one word in
+    /// fourteen) rather than copied along with every part: its parts and connectors from the
+    /// text again, folded as its parts were. Returns the length written to `compound`.
+    @inline(never)
+    private static func foldCompound(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into compound: UnsafeMutablePointer<UInt8>) -> Int {
+        var length = 0, k = range.lowerBound
+        while k < range.upperBound {
+            let byte = bytes[k]
+            if byte == 0xE2, wordCharLength(bytes, k) == 0 {
+                // Inside a compound, an E2 lead byte that is no word character is U+2019, an apostrophe.
+                compound[length] = 0x27
+                length += 1
+                k += 3
+            } else {
+                compound[length] = lower(byte)
+                length += 1
+                k += 1
+            }
+        }
+        return length
     }
 
     /// The parts of `text` in order (no compounds, no volatility): what signatures match on.
