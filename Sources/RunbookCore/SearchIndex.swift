@@ -73,9 +73,9 @@ extension SearchIndexContent {
         sections.append((.documentFirstUnits, ByteWriter.array(documents.map { UInt32($0.firstUnit) })))
         sections.append((.matcherFirstParts, ByteWriter.table(matcherFirstParts)))
         sections.append((.matcherSignatures, ByteWriter.table(matcherSignatures)))
-        func termTable(_ list: [(term: String, df: Int, postings: [UInt8])]) -> [UInt8] {
+        func termTable(_ list: PostingLists) -> [UInt8] {
             // Term, two varints (at most 10 bytes each) and the postings, per entry.
-            let size = list.reduce(0) { $0 + $1.term.utf8.count + $1.postings.count + 2 * 10 + 10 }
+            let size = list.terms.reduce(0) { $0 + $1.utf8.count + 2 * 10 + 10 } + list.bytes.count
             return ByteWriter.table(count: list.count, reservingBytes: size) { index, record in
                 let entry = list[index]
                 record.string(entry.term)

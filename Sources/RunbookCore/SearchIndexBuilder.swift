@@ -38,9 +38,9 @@ public struct SearchIndexContent: Sendable {
     public var documents: [IndexedDocument] = []
     public var units: [IndexedUnit] = []
     /// Sorted by term bytes: term, number of units holding it, postings.
-    public var terms: [(term: String, df: Int, postings: [UInt8])] = []
+    public var terms = PostingLists()
     /// Document-level fields (title, front matter): term, number of documents, postings.
-    public var documentTerms: [(term: String, df: Int, postings: [UInt8])] = []
+    public var documentTerms = PostingLists()
     public var symptoms: [(id: String, title: String, signatures: [String], hints: [String])] = []
     /// Per symptom: the document that is its page, if any.
     public var symptomPages: [Int?] = []
@@ -477,16 +477,17 @@ public enum SearchIndexBuilder {
                 order.append(halves[1][right]); right += 1
             }
         }
-        // Terms only in titles and front matter have document postings, not unit ones.
+        // Terms only in titles and front matter have document postings, not unit ones. Each
+        // half of the list is joined on its own core into one buffer.
         let listed = order.filter { documentFrequency[$0] > 0 }
         let halfway = listed.count / 2
-        // Labelled as `terms` is, so that the halves join without a cast of every entry.
-        typealias TermEntry = (term: String, df: Int, postings: [UInt8])
-        let termHalves: [[TermEntry]] = [listed[..<halfway], listed[halfway...]].parallelMap { ids in
-            ids.map { id -> TermEntry in (globalTerms[id], documentFrequency[id], ChunkPostings.join(pieces, term: id, locals: globalToLocal)) }
+        let joined = [listed[..<halfway], listed[halfway...]].parallelMap { ids in
+            ChunkPostings.join(pieces, terms: ids, locals: globalToLocal)
         }
-        content.terms.reserveCapacity(listed.count)
-        for half in termHalves { content.terms += half }
+        var ends = joined[0].ends
+        ends += joined[1].ends.map { $0 + joined[0].bytes.count }
+        content.terms = PostingLists(terms: listed.map { globalTerms[$0] }, documentFrequencies: listed.map { documentFrequency[$0] },
+                                     bytes: joined[0].bytes + joined[1].bytes, ends: ends)
 
         var listOfTerm = [Int](repeating: -1, count: termCount)
         var documentLists: [(term: String, df: Int, last: Int, writer: ByteWriter)] = []
@@ -507,8 +508,9 @@ public enum SearchIndexBuilder {
                 documentLists[id].last = index
             }
         }
-        content.documentTerms = documentLists.map { ($0.term, $0.df, $0.writer.bytes) }
-            .sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+        for list in documentLists.sorted(by: { $0.term.utf8.lexicographicallyPrecedes($1.term.utf8) }) {
+            content.documentTerms.append(list.term, documentFrequency: list.df, postings: list.writer.bytes)
+        }
         return content
     }
 }
@@ -595,23 +597,41 @@ struct ChunkPostings {
         }
     }
 
-    /// Term `term`'s whole list: each chunk's piece in order, with its first unit's delta.
-    static func join(_ pieces: [ChunkPostings], term: Int, locals: [[Int32]]) -> [UInt8] {
+    /// The whole lists of `terms`, one after the other in one buffer, and where each ends: a
+    /// term's list is each chunk's piece in order, with its first unit's delta.
+    static func join(_ pieces: [ChunkPostings], terms: ArraySlice<Int>, locals: [[Int32]]) -> (bytes: [UInt8], ends: [Int]) {
+        var ends: [Int] = []
+        ends.reserveCapacity(terms.count)
         var size = 0
-        for (chunk, piece) in pieces.enumerated() {
-            let local = Int(locals[chunk][term])
-            if local >= 0, piece.unitCounts[local] > 0 { size += piece.bounds[local + 1] - piece.bounds[local] + ByteWriter.varintLength(piece.firstUnits[local]) }
+        for term in terms {
+            var last = 0
+            for (chunk, piece) in pieces.enumerated() {
+                let local = Int(locals[chunk][term])
+                guard local >= 0, piece.unitCounts[local] > 0 else { continue }  // only in titles and front matter
+                size += ByteWriter.varintLength(piece.firstUnits[local] - last) + piece.bounds[local + 1] - piece.bounds[local]
+                last = piece.lastUnits[local]
+            }
+            ends.append(size)
         }
-        var out = ByteWriter()
-        out.bytes.reserveCapacity(size)
-        var last = 0
-        for (chunk, piece) in pieces.enumerated() {
-            let local = Int(locals[chunk][term])
-            guard local >= 0, piece.unitCounts[local] > 0 else { continue }  // only in titles and front matter
-            out.varint(piece.firstUnits[local] - last)
-            out.bytes += piece.bytes[piece.bounds[local]..<piece.bounds[local + 1]]
-            last = piece.lastUnits[local]
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { out, initialized in
+            var cursor = 0
+            for term in terms {
+                var last = 0
+                for (chunk, piece) in pieces.enumerated() {
+                    let local = Int(locals[chunk][term])
+                    guard local >= 0, piece.unitCounts[local] > 0 else { continue }
+                    ByteWriter.varint(piece.firstUnits[local] - last, into: out, at: &cursor)
+                    let from = piece.bounds[local], count = piece.bounds[local + 1] - from
+                    piece.bytes.withUnsafeBufferPointer { source in
+                        _ = UnsafeMutableBufferPointer(rebasing: out[cursor..<(cursor + count)])
+                            .initialize(from: UnsafeBufferPointer(rebasing: source[from..<(from + count)]))
+                    }
+                    cursor += count
+                    last = piece.lastUnits[local]
+                }
+            }
+            initialized = cursor
         }
-        return out.bytes
+        return (bytes, ends)
     }
 }

@@ -37,7 +37,7 @@ public enum SiteSearch {
         // The index file is made on its own thread while the shards are made on the others.
         let indexBytes = BackgroundTask { write(indexFile, content.fileBytes()) }
         var files: [(String, [UInt8])] = []
-        let postingBytes = content.terms.reduce(0) { $0 + $1.postings.count } + content.documentTerms.reduce(0) { $0 + $1.postings.count }
+        let postingBytes = content.terms.bytes.count + content.documentTerms.bytes.count
         let shardCount = max(1, (postingBytes + shardTargetBytes - 1) / shardTargetBytes)
 
         // meta.js
@@ -69,10 +69,10 @@ public enum SiteSearch {
         // Term shards: unit postings and document postings, built on every core.
         var unitMembers = [[Int]](repeating: [], count: shardCount)
         var documentMembers = [[Int]](repeating: [], count: shardCount)
-        for (index, entry) in content.terms.enumerated() { unitMembers[shard(of: entry.term, count: shardCount)].append(index) }
-        for (index, entry) in content.documentTerms.enumerated() { documentMembers[shard(of: entry.term, count: shardCount)].append(index) }
+        for (index, term) in content.terms.terms.enumerated() { unitMembers[shard(of: term, count: shardCount)].append(index) }
+        for (index, term) in content.documentTerms.terms.enumerated() { documentMembers[shard(of: term, count: shardCount)].append(index) }
         // Written as bytes: 350,000 terms at 10,000 documents, so no String per entry.
-        func append(_ term: (term: String, df: Int, postings: [UInt8]), to out: inout [UInt8]) {
+        func append(_ term: (term: String, df: Int, postings: ArraySlice<UInt8>), to out: inout [UInt8]) {
             JSON.append(term.term, to: &out)
             out += ":[".utf8
             out += String(term.df).utf8
@@ -83,7 +83,7 @@ public enum SiteSearch {
         let shards: [String] = Array(0..<shardCount).parallelMap { index in
             var out: [UInt8] = Array("RunbookSearch.terms(\(index),{".utf8)
             // Each entry: the quoted term, `:[df,"…"]` with the postings in base64, a comma.
-            func size(_ term: (term: String, df: Int, postings: [UInt8])) -> Int {
+            func size(_ term: (term: String, df: Int, postings: ArraySlice<UInt8>)) -> Int {
                 term.term.utf8.count + (term.postings.count + 2) / 3 * 4 + shardEntryOverhead
             }
             out.reserveCapacity(out.count + unitMembers[index].reduce(0) { $0 + size(content.terms[$1]) }
@@ -157,6 +157,10 @@ enum Base64 {
     static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
+        append(bytes[...], to: &out)
+    }
+
+    static func append(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
         let start = out.count
         let encodedCount = (bytes.count + 2) / 3 * 4
         out += repeatElement(UInt8(ascii: "="), count: encodedCount)
