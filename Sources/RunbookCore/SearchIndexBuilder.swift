@@ -450,7 +450,7 @@ public enum SearchIndexBuilder {
         }
         var documentFrequency = [Int](repeating: 0, count: termCount)
         for (chunk, mapping) in localToGlobal.enumerated() {
-            for (local, global) in mapping.enumerated() { documentFrequency[Int(global)] += Int(pieces[chunk].unitCounts[local]) }
+            for (local, global) in mapping.enumerated() { documentFrequency[Int(global)] += Int(pieces[chunk].terms[local].unitCount) }
         }
         // Byte order (the index's binary search compares bytes), on the interner's own copy of
         // the bytes (one arena; nothing is interned from here on); the two halves sort on two
@@ -522,60 +522,73 @@ struct ChunkPostings {
     var bytes: [UInt8]
     /// Term `l`'s piece is `bytes[bounds[l]..<bounds[l + 1]]`.
     var bounds: [Int]
-    var firstUnits: [Int]
-    var lastUnits: [Int]
-    var unitCounts: [Int32]
+    /// Per term: what the passes over the postings keep, in one place (a posting touches one
+    /// cache line of it, not one per array).
+    struct TermState {
+        /// While measuring: the piece's size; while writing: where its next posting goes.
+        var cursor = 0
+        var firstUnit: Int32 = -1
+        var lastUnit: Int32 = -1
+        var unitCount: Int32 = 0
+        /// While writing: the last unit written.
+        var lastWritten: Int32 = -1
+    }
+    var terms: [TermState]
 
     /// Measures every piece, then writes them (nothing grows or is copied).
     init(_ chunk: SearchIndexBuilder.ChunkResult, firstUnit: Int, averageUnitLength: Double) {
         let termCount = chunk.terms.count
-        var bounds = [Int](repeating: 0, count: termCount + 1)
-        var firstUnits = [Int](repeating: -1, count: termCount)
-        var lastUnits = [Int](repeating: -1, count: termCount)
-        var unitCounts = [Int32](repeating: 0, count: termCount)
+        var states = [TermState](repeating: TermState(), count: termCount)
         let flat = chunk.unitTerms
-        // First pass: sizes.
-        Self.forEachPosting(chunk, firstUnit: firstUnit) { unit, _, k, firstPosition in
-            let local = Int(flat.termIDs[k])
-            var size = 1
-            if lastUnits[local] >= 0 { size += ByteWriter.varintLength(unit - lastUnits[local]) } else { firstUnits[local] = unit }
-            var previous: Int32 = 0
-            for p in firstPosition..<(firstPosition + Int(flat.positionCounts[k])) {
-                size += ByteWriter.varintLength(Int(flat.positions[p] - previous))
-                previous = flat.positions[p]
-            }
-            bounds[local + 1] += size
-            lastUnits[local] = unit
-            unitCounts[local] += 1
-        }
-        for local in 0..<termCount { bounds[local + 1] += bounds[local] }
-        // Second pass: bytes.
-        var bytes = [UInt8](repeating: 0, count: bounds[termCount])
-        var cursors = Array(bounds.dropLast())
-        var lasts = [Int](repeating: -1, count: termCount)
-        bytes.withUnsafeMutableBufferPointer { out in
-            Self.forEachPosting(chunk, firstUnit: firstUnit) { unit, unitLength, k, firstPosition in
-                let local = Int(flat.termIDs[k])
-                let count = Int(flat.positionCounts[k])
-                var cursor = cursors[local]
-                if lasts[local] >= 0 { ByteWriter.varint(unit - lasts[local], into: out, at: &cursor) }
-                let impact = SearchIndexBuilder.quantise(flat.weights[k], length: unitLength, averageLength: averageUnitLength)
-                out[cursor] = impact << SearchIndexBuilder.positionCountBits | UInt8(count)
-                cursor += 1
+        var bounds = [Int](repeating: 0, count: termCount + 1)
+        var bytes: [UInt8] = []
+        states.withUnsafeMutableBufferPointer { states in
+            // First pass: sizes.
+            Self.forEachPosting(chunk, firstUnit: firstUnit) { unit, _, k, firstPosition in
+                let state = states.baseAddress! + Int(flat.termIDs[k])
+                var size = 1
+                if state.pointee.lastUnit >= 0 {
+                    size += ByteWriter.varintLength(unit - Int(state.pointee.lastUnit))
+                } else {
+                    state.pointee.firstUnit = Int32(unit)
+                }
                 var previous: Int32 = 0
-                for p in firstPosition..<(firstPosition + count) {
-                    ByteWriter.varint(Int(flat.positions[p] - previous), into: out, at: &cursor)
+                for p in firstPosition..<(firstPosition + Int(flat.positionCounts[k])) {
+                    size += ByteWriter.varintLength(Int(flat.positions[p] - previous))
                     previous = flat.positions[p]
                 }
-                cursors[local] = cursor
-                lasts[local] = unit
+                state.pointee.cursor += size
+                state.pointee.lastUnit = Int32(unit)
+                state.pointee.unitCount += 1
+            }
+            for local in 0..<termCount {
+                bounds[local + 1] = bounds[local] + states[local].cursor
+                states[local].cursor = bounds[local]
+            }
+            // Second pass: bytes.
+            bytes = [UInt8](repeating: 0, count: bounds[termCount])
+            bytes.withUnsafeMutableBufferPointer { out in
+                Self.forEachPosting(chunk, firstUnit: firstUnit) { unit, unitLength, k, firstPosition in
+                    let state = states.baseAddress! + Int(flat.termIDs[k])
+                    let count = Int(flat.positionCounts[k])
+                    var cursor = state.pointee.cursor
+                    if state.pointee.lastWritten >= 0 { ByteWriter.varint(unit - Int(state.pointee.lastWritten), into: out, at: &cursor) }
+                    let impact = SearchIndexBuilder.quantise(flat.weights[k], length: unitLength, averageLength: averageUnitLength)
+                    out[cursor] = impact << SearchIndexBuilder.positionCountBits | UInt8(count)
+                    cursor += 1
+                    var previous: Int32 = 0
+                    for p in firstPosition..<(firstPosition + count) {
+                        ByteWriter.varint(Int(flat.positions[p] - previous), into: out, at: &cursor)
+                        previous = flat.positions[p]
+                    }
+                    state.pointee.cursor = cursor
+                    state.pointee.lastWritten = Int32(unit)
+                }
             }
         }
         self.bytes = bytes
         self.bounds = bounds
-        self.firstUnits = firstUnits
-        self.lastUnits = lastUnits
-        self.unitCounts = unitCounts
+        self.terms = states
     }
 
     /// Calls `body(unit, unitLength, k, firstPosition)` for every posting of the chunk in unit order: `k`
@@ -607,9 +620,9 @@ struct ChunkPostings {
             var last = 0
             for (chunk, piece) in pieces.enumerated() {
                 let local = Int(locals[chunk][term])
-                guard local >= 0, piece.unitCounts[local] > 0 else { continue }  // only in titles and front matter
-                size += ByteWriter.varintLength(piece.firstUnits[local] - last) + piece.bounds[local + 1] - piece.bounds[local]
-                last = piece.lastUnits[local]
+                guard local >= 0, piece.terms[local].unitCount > 0 else { continue }  // only in titles and front matter
+                size += ByteWriter.varintLength(Int(piece.terms[local].firstUnit) - last) + piece.bounds[local + 1] - piece.bounds[local]
+                last = Int(piece.terms[local].lastUnit)
             }
             ends.append(size)
         }
@@ -619,15 +632,15 @@ struct ChunkPostings {
                 var last = 0
                 for (chunk, piece) in pieces.enumerated() {
                     let local = Int(locals[chunk][term])
-                    guard local >= 0, piece.unitCounts[local] > 0 else { continue }
-                    ByteWriter.varint(piece.firstUnits[local] - last, into: out, at: &cursor)
+                    guard local >= 0, piece.terms[local].unitCount > 0 else { continue }
+                    ByteWriter.varint(Int(piece.terms[local].firstUnit) - last, into: out, at: &cursor)
                     let from = piece.bounds[local], count = piece.bounds[local + 1] - from
                     piece.bytes.withUnsafeBufferPointer { source in
                         _ = UnsafeMutableBufferPointer(rebasing: out[cursor..<(cursor + count)])
                             .initialize(from: UnsafeBufferPointer(rebasing: source[from..<(from + count)]))
                     }
                     cursor += count
-                    last = piece.lastUnits[local]
+                    last = Int(piece.terms[local].lastUnit)
                 }
             }
             initialized = cursor
