@@ -27,6 +27,11 @@ public struct PostingLists: Sendable {
         bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
     }
 
+    /// The length of term `index`'s list in bytes.
+    public func postingCount(_ index: Int) -> Int {
+        ends[index] - (index == 0 ? 0 : ends[index - 1])
+    }
+
     public subscript(index: Int) -> (term: String, df: Int, postings: ArraySlice<UInt8>) {
         (terms[index], documentFrequencies[index], postings(index))
     }

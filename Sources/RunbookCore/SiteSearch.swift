@@ -72,30 +72,30 @@ public enum SiteSearch {
         for (index, term) in content.terms.terms.enumerated() { unitMembers[shard(of: term, count: shardCount)].append(index) }
         for (index, term) in content.documentTerms.terms.enumerated() { documentMembers[shard(of: term, count: shardCount)].append(index) }
         // Written as bytes: 350,000 terms at 10,000 documents, so no String per entry.
-        func append(_ term: (term: String, df: Int, postings: ArraySlice<UInt8>), to out: inout [UInt8]) {
-            JSON.append(term.term, to: &out)
+        func append(_ member: Int, of lists: PostingLists, to out: inout [UInt8]) {
+            JSON.append(lists.terms[member], to: &out)
             out += ":[".utf8
-            out += String(term.df).utf8
+            JSON.appendInteger(lists.documentFrequencies[member], to: &out)
             out += ",\"".utf8
-            Base64.append(term.postings, to: &out)
+            Base64.append(lists.postings(member), to: &out)
             out += "\"]".utf8
         }
         let shards: [String] = Array(0..<shardCount).parallelMap { index in
             var out: [UInt8] = Array("RunbookSearch.terms(\(index),{".utf8)
             // Each entry: the quoted term, `:[df,"…"]` with the postings in base64, a comma.
-            func size(_ term: (term: String, df: Int, postings: ArraySlice<UInt8>)) -> Int {
-                term.term.utf8.count + (term.postings.count + 2) / 3 * 4 + shardEntryOverhead
+            func size(_ member: Int, of lists: PostingLists) -> Int {
+                lists.terms[member].utf8.count + (lists.postingCount(member) + 2) / 3 * 4 + shardEntryOverhead
             }
-            out.reserveCapacity(out.count + unitMembers[index].reduce(0) { $0 + size(content.terms[$1]) }
-                                + documentMembers[index].reduce(0) { $0 + size(content.documentTerms[$1]) } + 16)
+            out.reserveCapacity(out.count + unitMembers[index].reduce(0) { $0 + size($1, of: content.terms) }
+                                + documentMembers[index].reduce(0) { $0 + size($1, of: content.documentTerms) } + 16)
             for (position, member) in unitMembers[index].enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
-                append(content.terms[member], to: &out)
+                append(member, of: content.terms, to: &out)
             }
             out += "},{".utf8
             for (position, member) in documentMembers[index].enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
-                append(content.documentTerms[member], to: &out)
+                append(member, of: content.documentTerms, to: &out)
             }
             out += "});\n".utf8
             let path = "\(folder)/t/\(index).js"
@@ -128,17 +128,25 @@ public enum SiteSearch {
             let unitEnd = documents.last.map { $0.firstUnit + $0.unitCount } ?? firstUnit
             let chunk = start / documentsPerChunk
             var out = Array("RunbookSearch.records(\(chunk),[\(records.joined(separator: ","))],\(firstUnit),[".utf8)
-            for unit in content.units[firstUnit..<unitEnd] {
-                if out.last != UInt8(ascii: "[") { out.append(UInt8(ascii: ",")) }
-                out += "[\(unit.line),".utf8
-                if let section = unit.section { JSON.append(section, to: &out) } else { out += "null".utf8 }
-                out.append(UInt8(ascii: ","))
-                if let anchor = unit.anchor { JSON.append(SitePath.encodeFragment(anchor), to: &out) } else { out += "null".utf8 }
-                out.append(UInt8(ascii: ","))
-                JSON.append(unit.excerpt, to: &out)
-                out += ",[".utf8
-                out += unit.symptoms.map(String.init).joined(separator: ",").utf8
-                out += "]]".utf8
+            content.units.withUnsafeBufferPointer { units in
+                for index in firstUnit..<unitEnd {
+                    let unit = units[index]
+                    if index > firstUnit { out.append(UInt8(ascii: ",")) }
+                    out.append(UInt8(ascii: "["))
+                    JSON.appendInteger(unit.line, to: &out)
+                    out.append(UInt8(ascii: ","))
+                    if let section = unit.section { JSON.append(section, to: &out) } else { out += "null".utf8 }
+                    out.append(UInt8(ascii: ","))
+                    if let anchor = unit.anchor { JSON.append(SitePath.encodeFragment(anchor), to: &out) } else { out += "null".utf8 }
+                    out.append(UInt8(ascii: ","))
+                    JSON.append(unit.excerpt, to: &out)
+                    out += ",[".utf8
+                    for (position, symptom) in unit.symptoms.enumerated() {
+                        if position > 0 { out.append(UInt8(ascii: ",")) }
+                        JSON.appendInteger(symptom, to: &out)
+                    }
+                    out += "]]".utf8
+                }
             }
             out += "]);\n".utf8
             let path = "\(folder)/r/\(chunk).js"
