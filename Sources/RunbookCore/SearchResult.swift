@@ -106,7 +106,7 @@ enum Snippet {
             var matched = Set<String>()
             var ranges: [Range<Int>] = []
             var copy = String(line)
-            copy.withUTF8 { bytes in
+            _ = copy.withUTF8 { bytes in
                 ErrorTokenizer.scan(bytes) { term, _, isCompound, range in
                     let key = String(decoding: term, as: UTF8.self)
                     guard terms.contains(key) else { return }
