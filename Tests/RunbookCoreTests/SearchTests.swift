@@ -56,6 +56,43 @@ enum SearchFixtures {
         #expect(tokenizer.tokens(#"failed\nHINT"#).map(\.term) == ["failed", "hint"])
     }
 
+    @Test func compoundsAreFoldedAsTheirParts() {
+        // A compound's bytes are made from the text again when it ends: ASCII folded, other
+        // letters kept, a curly apostrophe written as the straight one its part holds.
+        let terms = tokenizer.tokens("Can\u{2019}t.Connect to Ünïcode-Path_X").map(\.term)
+        #expect(terms == ["can't.connect", "can't", "connect", "to", "Ünïcode-path_x", "Ünïcode", "path", "x"])
+        // A compound of exactly `maximumTermBytes` is kept; one byte more and it is not.
+        let part = String(repeating: "a", count: 31)
+        let fits = "\(part)::\(part)", over = "\(part)::\(part)b"
+        #expect(fits.utf8.count == ErrorTokenizer.maximumTermBytes)
+        #expect(tokenizer.tokens(fits).map(\.term).first == fits)
+        #expect(!tokenizer.tokens(over).map(\.term).contains(over))
+    }
+
+    @Test func internerHashesAndFindsTermsTheSameWayFromEveryBuffer() {
+        // The matcher hashes signature parts from Strings; the indexer hashes the tokenizer's
+        // buffers: every length the two-word and the longer paths take must agree.
+        let interner = TermInterner()
+        var ids: [Int] = []
+        for length in 0...40 {
+            let term = String((0..<length).map { Character(UnicodeScalar(UInt8(0x61 + $0 % 26))) })
+            var copy = term
+            let fromBuffer = copy.withUTF8 { TermInterner.hash($0) }
+            #expect(TermInterner.hash(term) == fromBuffer, "hash of \(length) bytes")
+            ids.append(copy.withUTF8 { interner.intern($0) })
+        }
+        #expect(Set(ids).count == ids.count)
+        for (length, id) in ids.enumerated() {
+            var term = String((0..<length).map { Character(UnicodeScalar(UInt8(0x61 + $0 % 26))) })
+            #expect(term.withUTF8 { interner.intern($0) } == id)
+            #expect(interner.strings[id] == term)
+        }
+        // Terms that differ in one byte, at either end, are different terms.
+        var first = "abcdefghijklm", last = "bbcdefghijklm", end = "abcdefghijklz"
+        let a = first.withUTF8 { interner.intern($0) }, b = last.withUTF8 { interner.intern($0) }, c = end.withUTF8 { interner.intern($0) }
+        #expect(Set([a, b, c]).count == 3)
+    }
+
     @Test func marksTheNoiseOfPastedLogLines() {
         let tokens = tokenizer.tokens("2024-05-02 14:09:51,207 [29670] pid=2231 req 7f3a9c2e1b4d took 3001ms errno 111 status 502 ECONNRESET")
         let volatile = Set(tokens.filter(\.isVolatile).map(\.term))
