@@ -47,8 +47,9 @@ public enum IndexFormat {
     }
 }
 
-/// FNV-1a, 64 bits, a byte at a time: term hashes, the cache file's name, the built-in
-/// knowledge base's stamp. (`IndexFormat.checksum` takes eight bytes a step instead.)
+/// FNV-1a, 64 bits, a byte at a time: the cache file's name, the built-in knowledge base's
+/// stamp. (`IndexFormat.checksum` takes eight bytes a step instead; terms are hashed in
+/// process by `TermInterner.hash`.)
 struct FNV1a64 {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 

@@ -22,15 +22,14 @@ public struct PostingLists: Sendable {
 
     public var count: Int { terms.count }
 
+    /// Where term `index`'s list starts in `bytes`.
+    private func start(_ index: Int) -> Int { index == 0 ? 0 : ends[index - 1] }
+
     /// Term `index`'s list.
-    public func postings(_ index: Int) -> ArraySlice<UInt8> {
-        bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
-    }
+    public func postings(_ index: Int) -> ArraySlice<UInt8> { bytes[start(index)..<ends[index]] }
 
     /// The length of term `index`'s list in bytes.
-    public func postingCount(_ index: Int) -> Int {
-        ends[index] - (index == 0 ? 0 : ends[index - 1])
-    }
+    public func postingCount(_ index: Int) -> Int { ends[index] - start(index) }
 
     public subscript(index: Int) -> (term: String, df: Int, postings: ArraySlice<UInt8>) {
         (terms[index], documentFrequencies[index], postings(index))
