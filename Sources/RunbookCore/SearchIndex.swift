@@ -74,14 +74,17 @@ extension SearchIndexContent {
         sections.append((.matcherFirstParts, ByteWriter.table(matcherFirstParts)))
         sections.append((.matcherSignatures, ByteWriter.table(matcherSignatures)))
         func termTable(_ list: PostingLists) -> [UInt8] {
-            // Term, two varints (at most 10 bytes each) and the postings, per entry.
-            let size = list.terms.reduce(0) { $0 + $1.utf8.count + 2 * 10 + 10 } + list.bytes.count
-            return ByteWriter.table(count: list.count, reservingBytes: size) { index, record in
-                let entry = list[index]
-                record.string(entry.term)
-                record.varint(entry.df)
-                record.varint(entry.postings.count)
-                record.bytes += entry.postings
+            list.withBuffers { lists in
+                // Term, three varints (at most 10 bytes each) and the postings, per entry.
+                let size = lists.termBytes.count + lists.count * 3 * 10 + lists.bytes.count
+                return ByteWriter.table(count: lists.count, reservingBytes: size) { index, record in
+                    let term = lists.term(index), postings = lists.postings(index)
+                    record.varint(term.count)
+                    record.bytes += term
+                    record.varint(lists.documentFrequencies[index])
+                    record.varint(postings.count)
+                    record.bytes += postings
+                }
             }
         }
         sections.append((.terms, termTable(terms)))

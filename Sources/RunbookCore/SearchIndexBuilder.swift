@@ -164,6 +164,24 @@ public enum SearchIndexBuilder {
         }
     }
 
+    /// Takes the words of a document's title and front matter: their weights go in the unit
+    /// slots (no dictionary per document), and the parts count towards the document's length.
+    struct DocumentSink: ErrorTokenizer.Sink {
+        let interner: TermInterner
+        let scratch: UnitScratch
+        var weight = 0.0
+        var length = 0
+
+        @inline(__always) mutating func term(_ bytes: UnsafeBufferPointer<UInt8>, position: Int, isCompound: Bool, range: Range<Int>) {
+            let id = interner.intern(bytes)
+            scratch.reserve(id + 1)
+            let slot = scratch.slots + id
+            if slot.pointee.weight == 0 { scratch.touched.append(Int32(id)) }
+            slot.pointee.weight += weight
+            if !isCompound { length += 1 }
+        }
+    }
+
     /// Per-thread buffers for one unit, indexed by interned id (raw memory: they are touched
     /// once per word of the corpus, by one thread, hence no run-time exclusivity check).
     final class UnitScratch {
@@ -220,58 +238,93 @@ public enum SearchIndexBuilder {
         var inExcerpt = true
     }
 
-    /// Splits a document's body into sections, each a list of runs.
-    static func sections(of document: Document) -> [(line: Int, heading: Heading?, runs: [Run])] {
-        var out: [(line: Int, heading: Heading?, runs: [Run])] = [(document.bodyLineOffset + 1, nil, [])]
+    /// A document's body as sections of runs: all the runs in one array, each section a range
+    /// of it (two arrays per document rather than one per section).
+    struct Sections {
+        var runs: [Run] = []
+        var sections: [(line: Int, heading: Heading?, runs: Range<Int>)] = []
+    }
+
+    /// Splits a document's body into sections, each a range of runs.
+    static func sections(of document: Document) -> Sections {
+        var walker = SectionWalker(headings: document.headings, bodyLineOffset: document.bodyLineOffset)
+        withUnsafePointer(to: document.body) { walker.visitChildren(of: $0) }
+        var starts = walker.starts
+        // The part before the first heading is dropped when it is empty (or only the title H1).
+        if starts.count > 1, walker.runs[starts[0].firstRun..<starts[1].firstRun].allSatisfy({ $0.text.isEmpty }) { starts.removeFirst() }
+        var out = Sections(runs: walker.runs)
+        out.sections = starts.indices.map { index in
+            (starts[index].line, starts[index].heading,
+             starts[index].firstRun..<(index + 1 < starts.count ? starts[index + 1].firstRun : walker.runs.count))
+        }
+        return out
+    }
+
+    /// Walks a body tree in place: nodes are read through pointers, not copied (a copy of a
+    /// node retains every field, and the walk visits every node of every document), and the
+    /// state is the walker's own, not variables captured by nested functions (whose every
+    /// access is checked for exclusivity at run time).
+    private struct SectionWalker {
+        let headings: [Heading]
+        let bodyLineOffset: Int
         var headingIndex = 0
-        // Children are visited in place, not copied one by one (a copy retains every field).
-        func visitChildren(of node: MarkdownNode) {
-            node.children.withUnsafeBufferPointer { children in
-                for index in children.indices { visit(children[index]) }
+        var runs: [Run] = []
+        /// Each section's line, heading and first run.
+        var starts: [(line: Int, heading: Heading?, firstRun: Int)]
+
+        init(headings: [Heading], bodyLineOffset: Int) {
+            self.headings = headings
+            self.bodyLineOffset = bodyLineOffset
+            starts = [(bodyLineOffset + 1, nil, 0)]
+        }
+
+        mutating func visitChildren(of node: UnsafePointer<MarkdownNode>) {
+            node.pointee.children.withUnsafeBufferPointer { children in
+                guard let first = children.baseAddress else { return }
+                for index in children.indices { visit(first + index) }
             }
         }
-        func visit(_ node: MarkdownNode) {
-            switch node.kind {
+
+        mutating func visit(_ node: UnsafePointer<MarkdownNode>) {
+            switch node.pointee.kind {
             case .heading:
-                let heading = headingIndex < document.headings.count ? document.headings[headingIndex] : nil
+                let heading = headingIndex < headings.count ? headings[headingIndex] : nil
                 headingIndex += 1
-                out.append((heading?.line ?? node.line + document.bodyLineOffset, heading, [Run(text: node.plainText, weight: headingWeight)]))
+                starts.append((heading?.line ?? node.pointee.line + bodyLineOffset, heading, runs.count))
+                runs.append(Run(text: node.pointee.plainText, weight: headingWeight))
             case .codeBlock(_, let literal):
-                out[out.count - 1].runs.append(Run(text: literal, weight: codeWeight))
+                runs.append(Run(text: literal, weight: codeWeight))
             case .code(let text):
-                out[out.count - 1].runs.append(Run(text: text, weight: codeWeight))
+                runs.append(Run(text: text, weight: codeWeight))
             case .text(let text):
-                out[out.count - 1].runs.append(Run(text: text, weight: bodyWeight))
+                runs.append(Run(text: text, weight: bodyWeight))
             case .htmlBlock, .htmlInline:
                 break
             case .tableRow(isHeader: true):
-                let before = out[out.count - 1].runs.count
+                let before = runs.count
                 visitChildren(of: node)
-                for index in before..<out[out.count - 1].runs.count { out[out.count - 1].runs[index].inExcerpt = false }
+                for index in before..<runs.count { runs[index].inExcerpt = false }
             case .paragraph, .item, .tableCell:
                 visitChildren(of: node)
                 // A block boundary: phrases do not run across it.
-                out[out.count - 1].runs.append(Run(text: "", weight: 0))
+                runs.append(Run(text: "", weight: 0))
             default:
                 visitChildren(of: node)
             }
         }
-        visitChildren(of: document.body)
-        // The part before the first heading is dropped when it is empty (or only the title H1).
-        if out.count > 1, out[0].runs.allSatisfy({ $0.text.isEmpty }) { out.removeFirst() }
-        return out
     }
 
     static func analyse(_ document: Document, matcher: HashedMatcher, symptomIndex: [String: Int],
                         interner: TermInterner, scratch: UnitScratch, into flat: inout UnitTerms) -> DocumentResult {
         var units: [UnitResult] = []
-        for section in sections(of: document) {
+        let body = sections(of: document)
+        for section in body.sections {
             var position = 0
             var excerpt: [UInt8] = []
             scratch.touched.removeAll(keepingCapacity: true)
             scratch.parts.removeAll(keepingCapacity: true)
             scratch.pieceStarts.removeAll(keepingCapacity: true)
-            for run in section.runs {
+            for run in body.runs[section.runs] {
                 if run.text.isEmpty { position += 1; continue }
                 if run.weight != headingWeight, run.inExcerpt, excerpt.count < excerptLength {
                     // Bytes, line breaks as spaces; only the head of a run can reach the excerpt.
@@ -315,17 +368,13 @@ public enum SearchIndexBuilder {
                                         .compactMap { symptomIndex[matcher.matcher.ids[$0]] }.sorted()))
         }
 
-        // Document-level fields.
-        var docTerms: [Int: Double] = [:]
-        var length = 0
+        // Document-level fields, weighed in the unit slots (free again by now).
+        scratch.touched.removeAll(keepingCapacity: true)
+        var fields = DocumentSink(interner: interner, scratch: scratch)
         func add(_ text: String, weight: Double) {
             var text = text
-            _ = text.withUTF8 { bytes in
-                ErrorTokenizer.scan(bytes) { term, _, isCompound, _ in
-                    docTerms[interner.intern(term), default: 0] += weight
-                    if !isCompound { length += 1 }
-                }
-            }
+            fields.weight = weight
+            text.withUTF8 { bytes in _ = ErrorTokenizer.scan(bytes, into: &fields) }
         }
         let meta = document.meta
         add(document.title, weight: titleWeight)
@@ -334,6 +383,12 @@ public enum SearchIndexBuilder {
         if let summary = meta.summary { add(summary, weight: summaryWeight) }
         for tag in meta.tags + meta.alerts.map(\.value) { add(tag, weight: tagWeight) }
         if let app = document.app { add(app, weight: tagWeight) }
+        let length = fields.length
+        let docTerms = scratch.touched.sorted().map { id -> (id: Int32, weight: Double) in
+            let weight = scratch.slots[Int(id)].weight
+            scratch.slots[Int(id)] = UnitScratch.Slot()
+            return (id, weight)
+        }
 
         var symptoms = Set<Int>()
         if let own = document.symptomID, let index = symptomIndex[own] { symptoms.insert(index) }
@@ -349,8 +404,7 @@ public enum SearchIndexBuilder {
                 if let best { symptoms.insert(best) }
             }
         }
-        return DocumentResult(units: units, length: length, terms: docTerms.sorted { $0.key < $1.key }.map { (Int32($0.key), $0.value) },
-                              symptoms: symptoms.sorted())
+        return DocumentResult(units: units, length: length, terms: docTerms, symptoms: symptoms.sorted())
     }
 
     // MARK: - Whole index
@@ -486,7 +540,16 @@ public enum SearchIndexBuilder {
         }
         var ends = joined[0].ends
         ends += joined[1].ends.map { $0 + joined[0].bytes.count }
-        content.terms = PostingLists(terms: listed.map { globalTerms[$0] }, documentFrequencies: listed.map { documentFrequency[$0] },
+        // The terms' bytes straight from the interner's arena (no String per term).
+        var termBytes: [UInt8] = []
+        termBytes.reserveCapacity(listed.reduce(0) { $0 + global.bytes($1).count })
+        var termEnds: [Int] = []
+        termEnds.reserveCapacity(listed.count)
+        for id in listed {
+            termBytes += global.bytes(id)
+            termEnds.append(termBytes.count)
+        }
+        content.terms = PostingLists(termBytes: termBytes, termEnds: termEnds, documentFrequencies: listed.map { documentFrequency[$0] },
                                      bytes: joined[0].bytes + joined[1].bytes, ends: ends)
 
         var listOfTerm = [Int](repeating: -1, count: termCount)

@@ -199,6 +199,17 @@ enum JSON {
         if done == nil { Array(text.utf8).withUnsafeBufferPointer { append($0, to: &out) } }
     }
 
+    /// A term's UTF-8 as a JSON string, appended to a buffer.
+    static func append(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        // Nearly every term needs no escaping: checked, then copied whole.
+        var clean = true
+        for byte in bytes where needsCare(byte) { clean = false; break }
+        guard clean else { return append(bytes[...], to: &out) }
+        out.append(0x22)
+        out.append(contentsOf: bytes)
+        out.append(0x22)
+    }
+
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// An integer's decimal digits appended to a buffer (without making a String).

@@ -80,26 +80,66 @@ enum SitePath {
     }
 
     /// Joins `relative` onto the folder of `base` (both with `/`), resolving `.` and `..`.
-    /// Returns nil when the result would leave the root.
+    /// Returns nil when the result would leave the root. On bytes: the link checker resolves
+    /// every distinct link of every folder (tens of thousands at 10,000 documents), and
+    /// splitting Strings into Characters cost it half a second.
     static func resolve(_ relative: String, againstFolderOf base: String) -> String? {
-        // Fast path: a plain `name/…` with no `.` segments, from a page at the top.
-        let hasDotSegment = relative.utf8.starts(with: "./".utf8) || relative.utf8.starts(with: "../".utf8)
-            || relative.contains("/./") || relative.contains("/../") || relative == "." || relative == ".."
-            || relative.hasSuffix("/.") || relative.hasSuffix("/..") || relative.contains("//")
-        if !hasDotSegment && !relative.isEmpty && !relative.hasPrefix("/") {
-            guard let slash = base.utf8.lastIndex(of: UInt8(ascii: "/")) else { return relative.hasSuffix("/") ? String(relative.dropLast()) : relative }
-            if !relative.hasSuffix("/") { return base[...slash] + relative }
+        var relative = relative, base = base
+        return relative.withUTF8 { relative in base.withUTF8 { base in resolve(relative, againstFolderOf: base) } }
+    }
+
+    private static func resolve(_ relative: UnsafeBufferPointer<UInt8>, againstFolderOf base: UnsafeBufferPointer<UInt8>) -> String? {
+        let slash = UInt8(ascii: "/")
+        func isDotSegment(_ segment: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            (segment.count == 1 || segment.count == 2) && bytes[segment].allSatisfy { $0 == UInt8(ascii: ".") }
         }
-        var parts: [Substring] = relative.hasPrefix("/") ? [] : Array(base.split(separator: "/").dropLast())
-        for part in relative.split(separator: "/", omittingEmptySubsequences: true) {
-            switch part {
-            case ".": continue
-            case "..":
-                if parts.isEmpty { return nil }
-                parts.removeLast()
-            default: parts.append(part)
+        /// The segments of `bytes` between slashes, empty ones included.
+        func segments(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+            var out: [Range<Int>] = [], start = 0
+            for index in 0..<bytes.count where bytes[index] == slash {
+                out.append(start..<index)
+                start = index + 1
+            }
+            out.append(start..<bytes.count)
+            return out
+        }
+        let relativeSegments = segments(relative)
+        // Fast path: a plain `name/…` (no `.` or `..` segment, no `//`), not from the root.
+        let hasDotSegment = relativeSegments.indices.contains { index in
+            isDotSegment(relativeSegments[index], of: relative)
+                || (index > 0 && index < relativeSegments.count - 1 && relativeSegments[index].isEmpty)
+        }
+        let endsWithSlash = relative.last == slash
+        if !hasDotSegment && !relative.isEmpty && relative.first != slash {
+            guard let lastSlash = base.lastIndex(of: slash) else {
+                return String(decoding: endsWithSlash ? UnsafeBufferPointer(rebasing: relative.dropLast()) : relative, as: UTF8.self)
+            }
+            if !endsWithSlash {
+                var joined = Array(base[...lastSlash])
+                joined += relative
+                return String(decoding: joined, as: UTF8.self)
             }
         }
-        return parts.joined(separator: "/")
+        // Segments of the result: (from the relative path?, range); empty segments are dropped.
+        var parts: [(fromRelative: Bool, range: Range<Int>)] = []
+        if relative.first != slash {
+            parts = segments(base).filter { !$0.isEmpty }.dropLast().map { (false, $0) }
+        }
+        for segment in relativeSegments where !segment.isEmpty {
+            if segment.count == 1, relative[segment.lowerBound] == UInt8(ascii: ".") { continue }
+            if isDotSegment(segment, of: relative) {
+                if parts.isEmpty { return nil }
+                parts.removeLast()
+            } else {
+                parts.append((true, segment))
+            }
+        }
+        var joined: [UInt8] = []
+        joined.reserveCapacity(base.count + relative.count)
+        for (index, part) in parts.enumerated() {
+            if index > 0 { joined.append(slash) }
+            joined += (part.fromRelative ? relative : base)[part.range]
+        }
+        return String(decoding: joined, as: UTF8.self)
     }
 }

@@ -354,6 +354,7 @@ struct SiteRenderer: Sendable {
         var html = ""
         html.reserveCapacity(members.count * Self.estimatedListRowBytes)
         let escapedRoot = HTML.escape(root)
+        var appSuffixes: [String: String] = [:]
         for index in members {
             let document = catalog.documents[index]
             html += "<li><span class=\"badge kind-badge\">"
@@ -364,11 +365,17 @@ struct SiteRenderer: Sendable {
             html += "\">"
             html += HTML.escape(document.title)
             html += "</a>"
-            // An application's own page needs no "· application" after its name.
-            if !document.isAppIndex, let app = appTitle(document.app), !app.isEmpty {
-                html += " <span class=\"meta\">\u{B7} "
-                html += HTML.escape(app)
-                html += "</span>"
+            // An application's own page needs no "· application" after its name. A list's
+            // thousands of rows share a few applications: each is looked up and escaped once.
+            if !document.isAppIndex, let id = document.app {
+                if let suffix = appSuffixes[id] {
+                    html += suffix
+                } else {
+                    let title = appTitle(id) ?? ""
+                    let suffix = title.isEmpty ? "" : " <span class=\"meta\">\u{B7} " + HTML.escape(title) + "</span>"
+                    appSuffixes[id] = suffix
+                    html += suffix
+                }
             }
             html += "</li>"
         }

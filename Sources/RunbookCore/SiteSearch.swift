@@ -21,8 +21,13 @@ public enum SiteSearch {
 
     /// FNV-1a 32 of the term's UTF-8, the same in `site.js`.
     static func shard(of term: String, count: Int) -> Int {
+        var term = term
+        return term.withUTF8 { shard(of: $0, count: count) }
+    }
+
+    static func shard(of term: UnsafeBufferPointer<UInt8>, count: Int) -> Int {
         var hash: UInt32 = 2_166_136_261
-        for byte in term.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        for byte in term { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
         return Int(hash % UInt32(count))
     }
 
@@ -66,41 +71,42 @@ public enum SiteSearch {
         meta += "});\n"
         files.append(("\(folder)/meta.js", Array(meta.utf8)))
 
-        // Term shards: unit postings and document postings, built on every core.
-        var unitMembers = [[Int]](repeating: [], count: shardCount)
-        var documentMembers = [[Int]](repeating: [], count: shardCount)
-        for (index, term) in content.terms.terms.enumerated() { unitMembers[shard(of: term, count: shardCount)].append(index) }
-        for (index, term) in content.documentTerms.terms.enumerated() { documentMembers[shard(of: term, count: shardCount)].append(index) }
-        // Written as bytes: 350,000 terms at 10,000 documents, so no String per entry.
-        func append(_ member: Int, of lists: PostingLists, to out: inout [UInt8]) {
-            JSON.append(lists.terms[member], to: &out)
-            out += ":[".utf8
-            JSON.appendInteger(lists.documentFrequencies[member], to: &out)
-            out += ",\"".utf8
-            Base64.append(lists.postings(member), to: &out)
-            out += "\"]".utf8
-        }
-        let shards: [String] = Array(0..<shardCount).parallelMap { index in
-            var out: [UInt8] = Array("RunbookSearch.terms(\(index),{".utf8)
-            // Each entry: the quoted term, `:[df,"…"]` with the postings in base64, a comma.
-            func size(_ member: Int, of lists: PostingLists) -> Int {
-                lists.terms[member].utf8.count + (lists.postingCount(member) + 2) / 3 * 4 + shardEntryOverhead
+        // Term shards: unit postings and document postings, built on every core, read in place
+        // (no reference count per term: 350,000 of them at 10,000 documents).
+        let shards: [String] = content.terms.withBuffers { units in
+            content.documentTerms.withBuffers { documents in
+                var unitMembers = [[Int]](repeating: [], count: shardCount)
+                var documentMembers = [[Int]](repeating: [], count: shardCount)
+                for index in 0..<units.count { unitMembers[shard(of: units.term(index), count: shardCount)].append(index) }
+                for index in 0..<documents.count { documentMembers[shard(of: documents.term(index), count: shardCount)].append(index) }
+                // Each entry: the quoted term, `:[df,"…"]` with the postings in base64, a comma.
+                func size(_ member: Int, of lists: PostingLists.Buffers) -> Int {
+                    lists.term(member).count + (lists.postings(member).count + 2) / 3 * 4 + shardEntryOverhead
+                }
+                func append(_ members: [Int], of lists: PostingLists.Buffers, to out: inout [UInt8]) {
+                    for (position, member) in members.enumerated() {
+                        if position > 0 { out.append(UInt8(ascii: ",")) }
+                        JSON.append(lists.term(member), to: &out)
+                        out += ":[".utf8
+                        JSON.appendInteger(lists.documentFrequencies[member], to: &out)
+                        out += ",\"".utf8
+                        Base64.append(lists.postings(member), to: &out)
+                        out += "\"]".utf8
+                    }
+                }
+                return Array(0..<shardCount).parallelMap { index in
+                    var out: [UInt8] = Array("RunbookSearch.terms(\(index),{".utf8)
+                    out.reserveCapacity(out.count + unitMembers[index].reduce(0) { $0 + size($1, of: units) }
+                                        + documentMembers[index].reduce(0) { $0 + size($1, of: documents) } + 16)
+                    append(unitMembers[index], of: units, to: &out)
+                    out += "},{".utf8
+                    append(documentMembers[index], of: documents, to: &out)
+                    out += "});\n".utf8
+                    let path = "\(folder)/t/\(index).js"
+                    write(path, out)
+                    return path
+                }
             }
-            out.reserveCapacity(out.count + unitMembers[index].reduce(0) { $0 + size($1, of: content.terms) }
-                                + documentMembers[index].reduce(0) { $0 + size($1, of: content.documentTerms) } + 16)
-            for (position, member) in unitMembers[index].enumerated() {
-                if position > 0 { out.append(UInt8(ascii: ",")) }
-                append(member, of: content.terms, to: &out)
-            }
-            out += "},{".utf8
-            for (position, member) in documentMembers[index].enumerated() {
-                if position > 0 { out.append(UInt8(ascii: ",")) }
-                append(member, of: content.documentTerms, to: &out)
-            }
-            out += "});\n".utf8
-            let path = "\(folder)/t/\(index).js"
-            write(path, out)
-            return path
         }
 
         // Symptom lists: documents and units about each symptom.
@@ -162,38 +168,40 @@ public enum SiteSearch {
 
 /// Standard base64 (what `Uint8Array.fromBase64` and `atob` read), appended to a byte buffer.
 enum Base64 {
-    static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    /// A static string, not an array: read from several threads at once with no reference count.
+    static let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
     static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
         append(bytes[...], to: &out)
     }
 
     static func append(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0, to: &out) }
+    }
+
+    static func append(_ input: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         let start = out.count
-        let encodedCount = (bytes.count + 2) / 3 * 4
+        let encodedCount = (input.count + 2) / 3 * 4
         out += repeatElement(UInt8(ascii: "="), count: encodedCount)
-        alphabet.withUnsafeBufferPointer { table in
-            bytes.withUnsafeBufferPointer { input in
-                out.withUnsafeMutableBufferPointer { output in
-                    var i = 0, o = start
-                    let count = input.count
-                    while i + 3 <= count {
-                        let value = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
-                        output[o] = table[Int(value >> 18 & 63)]
-                        output[o + 1] = table[Int(value >> 12 & 63)]
-                        output[o + 2] = table[Int(value >> 6 & 63)]
-                        output[o + 3] = table[Int(value & 63)]
-                        i += 3
-                        o += 4
-                    }
-                    let rest = count - i
-                    if rest > 0 {
-                        let value = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
-                        output[o] = table[Int(value >> 18 & 63)]
-                        output[o + 1] = table[Int(value >> 12 & 63)]
-                        if rest == 2 { output[o + 2] = table[Int(value >> 6 & 63)] }
-                    }
-                }
+        let table = alphabet.utf8Start
+        out.withUnsafeMutableBufferPointer { output in
+            var i = 0, o = start
+            let count = input.count
+            while i + 3 <= count {
+                let value = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
+                output[o] = table[Int(value >> 18 & 63)]
+                output[o + 1] = table[Int(value >> 12 & 63)]
+                output[o + 2] = table[Int(value >> 6 & 63)]
+                output[o + 3] = table[Int(value & 63)]
+                i += 3
+                o += 4
+            }
+            let rest = count - i
+            if rest > 0 {
+                let value = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
+                output[o] = table[Int(value >> 18 & 63)]
+                output[o + 1] = table[Int(value >> 12 & 63)]
+                if rest == 2 { output[o + 2] = table[Int(value >> 6 & 63)] }
             }
         }
     }
