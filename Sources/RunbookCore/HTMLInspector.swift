@@ -32,7 +32,13 @@ public enum HTMLInspector {
         return true
     }()
 
-    static let urlAttributes: Set<String> = ["href", "src", "srcset", "data", "poster", "action", "style"]
+    /// The attributes that hold URLs (or, for `style`, CSS that may load them).
+    static func isURLAttribute(_ key: String) -> Bool {
+        switch key {
+        case "href", "src", "srcset", "data", "poster", "action", "style": return true
+        default: return false
+        }
+    }
     static let skippedForText: Set<String> = ["script", "style", "button", "template"]
     /// Elements that sit inside a line of text; every other element separates words.
     static let inlineElements: Set<String> = ["a", "em", "strong", "code", "span", "del", "b", "i", "kbd", "small",
@@ -117,18 +123,24 @@ public enum HTMLInspector {
             var isAnchorLink = false
             if var cursor = attributes {
                 while let keyPointer = cursor.pointee {
+                    defer { cursor = cursor.advanced(by: 2) }
                     let key = HTMLInspector.string(keyPointer)
+                    // Most attributes (`class`, `lang`, `aria-*`…) are not read: their values
+                    // are not made into Strings.
+                    let isURL = HTMLInspector.isURLAttribute(key)
+                    let isID = key == "id" || (key == "name" && name == "a")
+                    let isAnchorClass = key == "class" && name == "a"
+                    guard isURL || isID || isAnchorClass else { continue }
                     let value = HTMLInspector.string(cursor.successor().pointee)
-                    if key == "class" && name == "a" && value.split(separator: " ").contains("anchor") {
+                    if isAnchorClass && value.split(separator: " ").contains("anchor") {
                         isAnchorLink = true
                     }
-                    if key == "id" || (key == "name" && name == "a") {
+                    if isID {
                         result.ids.insert(value)
                         if key == "id" { id = value }
-                    } else if HTMLInspector.urlAttributes.contains(key) {
+                    } else if isURL {
                         result.references.append(.init(element: name, attribute: key, value: value, line: line))
                     }
-                    cursor = cursor.advanced(by: 2)
                 }
             }
             if name == "style" {
