@@ -28,8 +28,15 @@ FTSC=$WORK/fts5-$DOCS.db
 [ -f "$FTSC" ] || python3 "$SHARED/bench/fts5-build.py" "$CORPUS" "$FTSC"
 
 SITE=$WORK/search-site-$DOCS
-# A fresh folder each run: deleting 10,000 files slows file creation on ext4 for a while.
-[ -d "$SITE" ] && mv "$SITE" "$SITE.old.$$" && (rm -rf "$SITE.old.$$" &)
+# Nothing is deleted until the bench has measured: on an ext4 without a journal (this VM's root
+# file system), the inode allocator skips every inode freed in the last one to six minutes
+# (`recently_deleted` in fs/ext4/ialloc.c), so creating files soon after deleting thousands
+# costs seconds of system time, which would say more about the disk's history than about
+# runbook. Old folders are moved aside here and deleted at the end. Leave six minutes after
+# deleting a site (or after the last bench) before running this on such a disk, or put the
+# build-cost sites on a tmpfs with BUILD_OUT.
+TRASH=()
+[ -d "$SITE" ] && mv "$SITE" "$SITE.old.$$" && TRASH+=("$SITE.old.$$")
 echo "== build with the index ($DOCS documents); the index's own stages:"
 "$RUNBOOK" build --source "$CORPUS" --out "$SITE" --timings 2>&1 | grep -E "search index|symptom pages|copy files|built "
 INDEX=$SITE/search/index.rbx
@@ -58,17 +65,15 @@ PY
 
 # What the index adds to `runbook build`: BUILD_RUNS rounds, each a build with the index and one
 # with --no-search (order alternating), medians of the wall times. Every build writes a new
-# folder and all are deleted at the end: deleting a site while the next one is written slows
-# file creation on ext4 by seconds, and the bigger site (with the index) would pay more.
-# BUILD_OUT puts the sites elsewhere, say on a tmpfs (BUILD_OUT=/dev/shm/runbook-cost): after
-# many sites were written and deleted, ext4's inode allocator on this VM spends seconds of
-# system time per build looking past recently deleted inodes, which says more about the disk's
-# history than about runbook.
+# folder, and all are deleted at the end of the bench (see TRASH above). BUILD_OUT puts the
+# sites elsewhere, say on a tmpfs (BUILD_OUT=/dev/shm/runbook-cost).
 BUILD_RUNS=${BUILD_RUNS:-5}
 OUTS=${BUILD_OUT:-$WORK/index-cost-sites}
 echo "== build time the index adds ($DOCS documents, $BUILD_RUNS rounds, alternating, sites in $OUTS)"
 TIMES=$WORK/index-cost-$DOCS.tsv
-rm -rf "$OUTS" && mkdir -p "$OUTS" && sync
+[ -d "$OUTS" ] && mv "$OUTS" "$OUTS.old.$$" && TRASH+=("$OUTS.old.$$")
+mkdir -p "$OUTS" && sync
+TRASH+=("$OUTS")
 : > "$TIMES"
 for round in $(seq 1 "$BUILD_RUNS"); do
   for variant in $( ((round % 2)) && echo "with without" || echo "without with"); do
@@ -76,7 +81,6 @@ for round in $(seq 1 "$BUILD_RUNS"); do
     /usr/bin/time -f "$variant %e %U %S" -a -o "$TIMES" "$RUNBOOK" build --source "$CORPUS" --out "$OUTS/$variant-$round" --quiet $flag >/dev/null
   done
 done
-rm -rf "$OUTS"
 python3 - "$TIMES" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1]) if line.strip()]
@@ -105,3 +109,5 @@ if command -v chromium >/dev/null 2>&1; then
     python3 bench/site-search-timing.py "$SITE" "$q" "$BROWSER_RUNS" | tail -1 | sed 's/^  median/  ?q= at load median/'
   done
 fi
+echo "== deleting the old and the build-cost sites"
+rm -rf "${TRASH[@]}"

@@ -33,10 +33,24 @@ enum FileWriter {
         try data.withUnsafeBytes { try write($0, to: path) }
     }
 
+    /// Writes `parts` one after the other as one file.
+    static func write(parts: [[UInt8]], to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, fileMode)
+        guard descriptor >= 0 else { throw WriteError(path: path, code: errno) }
+        defer { close(descriptor) }
+        for part in parts {
+            try part.withUnsafeBytes { try write($0, to: descriptor, path: path) }
+        }
+    }
+
     private static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, fileMode)
         guard descriptor >= 0 else { throw WriteError(path: path, code: errno) }
         defer { close(descriptor) }
+        try write(bytes, to: descriptor, path: path)
+    }
+
+    private static func write(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws {
         var offset = 0
         while offset < bytes.count {
             let written = systemWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)

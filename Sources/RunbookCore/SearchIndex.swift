@@ -25,8 +25,10 @@ enum IndexSection: String, CaseIterable {
 }
 
 extension SearchIndexContent {
-    /// The index file's bytes.
-    public func fileBytes() -> [UInt8] {
+    /// The index file's bytes, in parts that are the file when written one after the other:
+    /// the header, the section table, then each section after the zeros that align it to 8
+    /// bytes (not copied into one buffer of the file's size: 40 MB at 10,000 documents).
+    public func fileParts() -> [[UInt8]] {
         var sections: [(IndexSection, [UInt8])] = []
         var meta = ByteWriter()
         meta.varint(units.count)
@@ -160,19 +162,15 @@ extension SearchIndexContent {
             }
         }
         header.u64(checksum)
-        // One buffer of the file's exact size; the gaps before 8-byte-aligned sections stay zero.
-        return [UInt8](unsafeUninitializedCapacity: offset) { file, initialized in
-            file.initialize(repeating: 0)
-            var cursor = 0
-            for part in [header.bytes, table.bytes] {
-                _ = UnsafeMutableBufferPointer(rebasing: file[cursor..<(cursor + part.count)]).initialize(from: part)
-                cursor += part.count
-            }
-            for ((_, start, _), (_, bytes)) in zip(placed, sections) {
-                _ = UnsafeMutableBufferPointer(rebasing: file[start..<(start + bytes.count)]).initialize(from: bytes)
-            }
-            initialized = offset
+        var parts = [header.bytes, table.bytes]
+        var written = header.bytes.count + table.bytes.count
+        for ((_, start, _), (_, bytes)) in zip(placed, sections) {
+            if start > written { parts.append([UInt8](repeating: 0, count: start - written)) }
+            parts.append(bytes)
+            written = start + bytes.count
         }
+        precondition(written == offset, "index file: the parts and the section table disagree")
+        return parts
     }
 }
 

@@ -81,7 +81,7 @@ public enum SearchIndexStore {
     public static func write(_ content: SearchIndexContent, to file: URL) throws {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).\(getpid()).tmp")
-        try FileWriter.write(content.fileBytes(), to: temporary.path)
+        try FileWriter.write(parts: content.fileParts(), to: temporary.path)
         guard rename(temporary.path, file.path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary.path)

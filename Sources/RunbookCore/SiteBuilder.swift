@@ -174,8 +174,8 @@ public enum SiteBuilder {
             for folder in SiteSearch.folders {
                 try FileManager.default.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
             }
-            let paths = SiteSearch.write(for: content) { path, bytes in
-                do { try FileWriter.write(bytes, to: stagingPath + "/" + path) } catch { searchFailures.record("\(error)") }
+            let paths = SiteSearch.write(for: content) { path, parts in
+                do { try FileWriter.write(parts: parts, to: stagingPath + "/" + path) } catch { searchFailures.record("\(error)") }
             }
             return (paths, symptomPages)
         }

@@ -36,11 +36,12 @@ public enum SiteSearch {
 
     /// Makes every file of the site's index (the `.rbx` included) and hands each to `write`
     /// with its path relative to the site root as soon as it is made, so that the 100 MB of
-    /// them at 10,000 documents are never all in memory. `write` is called from several threads
-    /// at once, once per file. Returns the paths, in a fixed order.
-    public static func write(for content: SearchIndexContent, _ write: @escaping (String, [UInt8]) -> Void) -> [String] {
+    /// them at 10,000 documents are never all in memory; a file comes as parts to write one
+    /// after the other (the `.rbx` as its sections, the others whole). `write` is called from
+    /// several threads at once, once per file. Returns the paths, in a fixed order.
+    public static func write(for content: SearchIndexContent, _ write: @escaping (String, [[UInt8]]) -> Void) -> [String] {
         // The index file is made on its own thread while the shards are made on the others.
-        let indexBytes = BackgroundTask { write(indexFile, content.fileBytes()) }
+        let indexBytes = BackgroundTask { write(indexFile, content.fileParts()) }
         var files: [(String, [UInt8])] = []
         let postingBytes = content.terms.bytes.count + content.documentTerms.bytes.count
         let shardCount = max(1, (postingBytes + shardTargetBytes - 1) / shardTargetBytes)
@@ -103,7 +104,7 @@ public enum SiteSearch {
                     append(documentMembers[index], of: documents, to: &out)
                     out += "});\n".utf8
                     let path = "\(folder)/t/\(index).js"
-                    write(path, out)
+                    write(path, [out])
                     return path
                 }
             }
@@ -156,10 +157,10 @@ public enum SiteSearch {
             }
             out += "]);\n".utf8
             let path = "\(folder)/r/\(chunk).js"
-            write(path, out)
+            write(path, [out])
             return path
         }
-        for (path, bytes) in files { write(path, bytes) }
+        for (path, bytes) in files { write(path, [bytes]) }
         // The task's work cannot throw: waiting only orders it before the return.
         do { try indexBytes.wait() } catch { preconditionFailure("making the index file cannot fail") }
         return files.map(\.0) + shards + recordChunks + [indexFile]
