@@ -46,9 +46,11 @@ extension Array {
     /// of shared read-only data): threads that share objects fight over their reference counts.
     func parallelMap<State, Result>(chunkState: @escaping () -> State,
                                     _ transform: @escaping (inout State, Element) -> Result) -> [Result] {
-        // Enough chunks that a few heavy items cannot leave a core idle at the end.
-        let chunksPerCore = 16
-        let chunkSize = Swift.max(1, count / (ProcessInfo.processInfo.activeProcessorCount * chunksPerCore))
+        // Enough chunks that a few heavy items cannot leave a core idle at the end, but no fewer
+        // items per chunk than `minimumItemsPerChunk`: a chunk's state can cost milliseconds (the
+        // page renderer parses its templates again), and the 19 symptom pages made 19 of them.
+        let chunksPerCore = 16, minimumItemsPerChunk = 8
+        let chunkSize = Swift.max(minimumItemsPerChunk, count / (ProcessInfo.processInfo.activeProcessorCount * chunksPerCore))
         let chunks = stride(from: 0, to: count, by: chunkSize).map { $0..<Swift.min($0 + chunkSize, count) }
         let items = self
         let results: [[Result]] = chunks.parallelMap { range in
