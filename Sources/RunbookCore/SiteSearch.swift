@@ -173,10 +173,6 @@ enum Base64 {
     static let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
     static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
-        append(bytes[...], to: &out)
-    }
-
-    static func append(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
         bytes.withUnsafeBufferPointer { append($0, to: &out) }
     }
 

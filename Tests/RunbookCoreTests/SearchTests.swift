@@ -121,6 +121,10 @@ enum SearchFixtures {
             #expect(String(decoding: out.dropFirst().dropLast(), as: UTF8.self) == JSON.string(sample), "\(sample.debugDescription)")
             let parsed = try JSONSerialization.jsonObject(with: Data(out)) as? [String]
             #expect(parsed == [sample], "\(sample.debugDescription) reads back")
+            // The shards write terms from their bytes: the same text, escaped or not.
+            var fromBytes: [UInt8] = []
+            Array(sample.utf8).withUnsafeBufferPointer { JSON.append($0, to: &fromBytes) }
+            #expect(fromBytes == Array(out.dropFirst().dropLast()), "\(sample.debugDescription) from bytes")
         }
         #expect(JSON.string("say \"no\"\\\n\t\u{2028}\u{1}…") == #""say \"no\"\\\n\t\u2028\u0001…""#)
     }
