@@ -35,19 +35,23 @@ enum FileWriter {
 
     /// Writes `parts` one after the other as one file.
     static func write(parts: [[UInt8]], to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, fileMode)
-        guard descriptor >= 0 else { throw WriteError(path: path, code: errno) }
-        defer { close(descriptor) }
-        for part in parts {
-            try part.withUnsafeBytes { try write($0, to: descriptor, path: path) }
+        try withFile(path) { descriptor in
+            for part in parts {
+                try part.withUnsafeBytes { try write($0, to: descriptor, path: path) }
+            }
         }
     }
 
     private static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
+        try withFile(path) { try write(bytes, to: $0, path: path) }
+    }
+
+    /// Creates (or empties) the file at `path` and hands its descriptor to `body`.
+    private static func withFile(_ path: String, _ body: (Int32) throws -> Void) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, fileMode)
         guard descriptor >= 0 else { throw WriteError(path: path, code: errno) }
         defer { close(descriptor) }
-        try write(bytes, to: descriptor, path: path)
+        try body(descriptor)
     }
 
     private static func write(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws {

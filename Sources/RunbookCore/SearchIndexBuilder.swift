@@ -152,10 +152,7 @@ public enum SearchIndexBuilder {
                 if interner.startsPiece(id) { scratch.pieceStarts.append(Int32(scratch.parts.count)) }
                 scratch.parts.append(Int32(id))
             }
-            scratch.reserve(id + 1)
-            let slot = scratch.slots + id
-            if slot.pointee.weight == 0 { scratch.touched.append(Int32(id)) }
-            slot.pointee.weight += weight
+            let slot = scratch.weigh(id, by: weight)
             let count = Int(slot.pointee.positionCount)
             if !isCompound, count < storedPositions {
                 withUnsafeMutableBytes(of: &slot.pointee.positions) { $0.storeBytes(of: Int32(at), toByteOffset: count * 4, as: Int32.self) }
@@ -173,11 +170,7 @@ public enum SearchIndexBuilder {
         var length = 0
 
         @inline(__always) mutating func term(_ bytes: UnsafeBufferPointer<UInt8>, position: Int, isCompound: Bool, range: Range<Int>) {
-            let id = interner.intern(bytes)
-            scratch.reserve(id + 1)
-            let slot = scratch.slots + id
-            if slot.pointee.weight == 0 { scratch.touched.append(Int32(id)) }
-            slot.pointee.weight += weight
+            scratch.weigh(interner.intern(bytes), by: weight)
             if !isCompound { length += 1 }
         }
     }
@@ -209,6 +202,17 @@ public enum SearchIndexBuilder {
         @exclusivity(unchecked) var found: [Int] = []
 
         deinit { slots.deallocate() }
+
+        /// Adds `weight` to term `id`'s slot (noting the term as touched the first time) and
+        /// returns the slot.
+        @discardableResult
+        @inline(__always) func weigh(_ id: Int, by weight: Double) -> UnsafeMutablePointer<Slot> {
+            reserve(id + 1)
+            let slot = slots + id
+            if slot.pointee.weight == 0 { touched.append(Int32(id)) }
+            slot.pointee.weight += weight
+            return slot
+        }
 
         @inline(__always) func reserve(_ count: Int) {
             guard count > capacity else { return }

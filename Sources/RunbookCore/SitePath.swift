@@ -126,9 +126,9 @@ enum SitePath {
             parts = segments(base).filter { !$0.isEmpty }.dropLast().map { (false, $0) }
         }
         for segment in relativeSegments where !segment.isEmpty {
-            if segment.count == 1, relative[segment.lowerBound] == UInt8(ascii: ".") { continue }
             if isDotSegment(segment, of: relative) {
-                if parts.isEmpty { return nil }
+                if segment.count == 1 { continue }  // `.`
+                if parts.isEmpty { return nil }  // `..` above the root
                 parts.removeLast()
             } else {
                 parts.append((true, segment))
